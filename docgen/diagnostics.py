@@ -1,0 +1,123 @@
+"""Diagnostics: located messages about the docs, with stable codes.
+
+Every defect docgen finds in a page is a :class:`Diagnostic` value with a place.
+Extractors collect them and keep going; the CLI prints them the way compilers
+do (``specs/x.md:42:3: warning: DG012 ...``). The codes and their meaning live
+in :data:`CODES`, the one table that ``docs/diagnostics.md`` documents.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.StrEnum):
+    """How bad a diagnostic is; ``error`` leaves something out of the output."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceSpan:
+    """A place in a page: the page's path as given to docgen, 1-based line and column."""
+
+    path: str
+    """The page's path, relative to the folder docgen was pointed at when possible."""
+    line: int
+    """1-based line number."""
+    col: int = 1
+    """1-based column number."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One entry of the diagnostics table."""
+
+    code: str
+    """The stable code, e.g. ``DG101``."""
+    severity: Severity
+    """The default severity."""
+    title: str
+    """A short summary of what the code means."""
+
+
+def _codes(*entries: tuple[str, Severity, str]) -> dict[str, Code]:
+    return {c: Code(c, s, t) for c, s, t in entries}
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+CODES: dict[str, Code] = _codes(
+    # Pages and Markdown structure (DG0xx)
+    ("DG001", E, "page cannot be read (I/O error or not UTF-8)"),
+    ("DG002", W, "front matter is not valid YAML"),
+    ("DG003", W, "code fence is never closed"),
+    ("DG004", W, "table row has more or fewer cells than its header"),
+    ("DG005", W, "annotation comment is not valid JSON"),
+    ("DG006", I, "page is neither an API page nor a resource page"),
+    ("DG007", W, "annotation is not followed by a code block"),
+    # Request lines (DG1xx)
+    ("DG101", E, "API page has no request line under '## HTTP request'"),
+    ("DG102", W, "request line cannot be parsed"),
+    ("DG103", W, "request line has no space after the method"),
+    ("DG104", I, "request line ends in $ref/$value/$count while the example uses another path"),
+    ("DG105", W, "example request path matches no documented request line"),
+    ("DG106", W, "unknown API version segment in example URL"),
+    ("DG107", W, "documented request lines use different methods"),
+    # Tables (DG2xx)
+    ("DG201", W, "type cell cannot be understood"),
+    ("DG202", W, "server-set property listed as a property to supply"),
+    ("DG203", W, "permissions are still TODO"),
+    ("DG204", W, "request body uses a property missing from the page's table"),
+    ("DG205", W, "duplicate property in a table"),
+    # Examples (DG3xx)
+    ("DG301", W, "example JSON body is malformed; recovered"),
+    ("DG302", W, "example JSON body is malformed and cannot be recovered"),
+    ("DG303", W, "Content-Length header does not match the body"),
+    ("DG304", W, "example response status differs from the one named in '## Response'"),
+    ("DG305", W, "response example has no status line"),
+    ("DG306", I, "example body is not JSON"),
+    ("DG307", W, "request example has no request line"),
+    ("DG308", I, "example not replayed by the generated tests"),
+    ("DG309", W, "request example has no matching response example"),
+    # Linking (DG4xx)
+    ("DG401", W, "link to a page that does not exist"),
+    ("DG402", W, "link differs in letter case from the page it names"),
+    ("DG403", W, "unknown type; treated as an open object"),
+    ("DG404", W, "type defined on more than one page"),
+    ("DG405", W, "base type not found"),
+    ("DG406", E, "operation left out of the generated code"),
+    ("DG407", W, "two operations share one method and path"),
+    ("DG408", E, "type left out of the generated code"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One located message about the docs."""
+
+    severity: Severity
+    """error, warning or info."""
+    code: str
+    """A stable code from :data:`CODES`."""
+    message: str
+    """What is wrong, and what docgen did about it."""
+    span: SourceSpan
+    """Where it is."""
+
+    def __str__(self) -> str:
+        return f"{self.span}: {self.severity.value} {self.code} {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.span.path, self.span.line, self.span.col, self.code, self.message)
+
+
+def diag(code: str, message: str, span: SourceSpan, severity: Severity | None = None) -> Diagnostic:
+    """A diagnostic with the code's default severity unless one is given."""
+    return Diagnostic(severity or CODES[code].severity, code, message, span)
