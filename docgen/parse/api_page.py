@@ -1,0 +1,199 @@
+"""API pages -> operations.
+
+Reads the request lines under ``## HTTP request``, the header, body and
+permissions tables, the status named under ``## Response`` and the example
+blocks (annotated, or recognised by their first line), then checks them
+against each other: the example path against the documented lines, the
+response status against the prose, the body against the table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from docgen.diagnostics import Diagnostic, SourceSpan, diag
+from docgen.model import (
+    Example,
+    ExampleRequest,
+    ExampleResponse,
+    Parameter,
+    Permission,
+    Property,
+    RequestLine,
+)
+from docgen.parse import sections
+from docgen.parse.annotations import block_type, read_annotation
+from docgen.parse.examples import looks_like_request, looks_like_response, parse_request, parse_response
+from docgen.parse.page import Comment, Fence, Page, Paragraph, Table, TabMarker
+from docgen.parse.request_line import parse_request_line
+from docgen.parse.typecell import link_text, qualify
+
+_HTTP_REQUEST_RE = re.compile(r"^http requests?\b", re.I)
+_STATUS_PROSE_RE = re.compile(r"(?:^|[\s`(*])([1-5]\d\d)(?=\s+[A-Z][A-Za-z]|`|\s+response)")
+_STANDARD_HEADERS = {"authorization", "content-type", "content-length", "accept"}
+
+
+@dataclass(slots=True)
+class _Collected:
+    lines: list[RequestLine] = field(default_factory=list)
+    headers: list[Parameter] = field(default_factory=list)
+    body_props: list[Property] = field(default_factory=list)
+    body_type: str | None = None
+    perms: list[Permission] = field(default_factory=list)
+    status: int | None = None
+    status_type: str | None = None
+    status_collection: bool = False
+    requests: list[tuple[ExampleRequest, str | None, SourceSpan]] = field(default_factory=list)
+    responses: list[tuple[int, ExampleResponse]] = field(default_factory=list)
+    order: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _is_request_section(p: sections.Placed) -> bool:
+    return bool(_HTTP_REQUEST_RE.match(p.h2) or (p.h3 and _HTTP_REQUEST_RE.match(p.h3)))
+
+
+def _link_type(raw: str) -> str | None:
+    """The type named by the first link to a resource page in a paragraph."""
+    m = re.search(r"\[([^\]]+)\]\(([^)]*\.md)[^)]*\)", raw)
+    if m is None:
+        return None
+    text = m.group(1).strip().strip("`*")
+    if not re.fullmatch(r"[A-Za-z_][\w.]*", text):
+        stem = m.group(2).rsplit("/", 1)[-1][:-3]
+        text = stem if re.fullmatch(r"[A-Za-z_][\w]*", stem) else ""
+    return qualify(text) if text else None
+
+
+def _request_lines(fence: Fence, path: str, col: _Collected, diags: list[Diagnostic]) -> None:
+    for offset, line in enumerate(fence.content.split("\n")):
+        if not line.strip():
+            continue
+        span = SourceSpan(path, fence.line + 1 + offset)
+        parsed = parse_request_line(line)
+        if parsed is None:
+            if not line.lstrip().startswith(("#", "//", "<!--")) and re.match(r"^\s*[A-Za-z]+\s+/", line):
+                diags.append(diag("DG102", f"cannot read request line {line.strip()!r}", span))
+            continue
+        if parsed.no_space:
+            diags.append(diag("DG103", f"no space after {parsed.method} in {line.strip()!r}", span))
+        col.lines.append(RequestLine(parsed.method, parsed.text, parsed.path, span))
+
+
+def _prose(p: sections.Placed, block: Paragraph, col: _Collected) -> None:
+    if p.h2.startswith("request body") and col.body_type is None:
+        col.body_type = _link_type(block.raw)
+    if p.h2 == "response" and col.status is None:
+        m = _STATUS_PROSE_RE.search(block.text)
+        if m:
+            col.status = int(m.group(1))
+            col.status_type = _link_type(block.raw)
+            col.status_collection = "collection" in block.text.lower()
+
+
+def _table(p: sections.Placed, table: Table, path: str, col: _Collected, diags: list[Diagnostic]) -> None:
+    sections.check_cells(table, path, diags)
+    if p.h2.startswith("permission"):
+        col.perms.extend(sections.permissions(table, path, diags))
+    elif p.h2.startswith("request header") or p.h3.startswith("request header"):
+        name_col = sections.column(table, "header", "name")
+        desc_col = sections.column(table, "value", "description")
+        for row in table.rows:
+            name = link_text(sections.cell(row.cells, name_col or 0))
+            if not name or name.lower() in _STANDARD_HEADERS:
+                continue
+            desc = link_text(sections.cell(row.cells, desc_col or 1))
+            required = "required" in desc.lower() and "not required" not in desc.lower()
+            col.headers.append(
+                Parameter(name, "header", "Edm.String", desc, required, SourceSpan(path, row.line))
+            )
+    elif (p.h2.startswith("request body") or p.h3.startswith("request body")) and sections.is_property_table(table):
+        col.body_props.extend(sections.properties(table, path, diags))
+
+
+def _example(
+    fence: Fence,
+    annotation: dict[str, object] | None,
+    path: str,
+    col: _Collected,
+    diags: list[Diagnostic],
+) -> None:
+    kind = block_type(annotation)
+    if kind in ("ignored", "example", "samples", "resource"):
+        return
+    if kind is None:
+        if fence.info not in ("", "http", "msgraph-interactive", "json", "rest") and not fence.info.startswith("http"):
+            return
+        if looks_like_request(fence.content):
+            kind = "request"
+        elif looks_like_response(fence.content):
+            kind = "response"
+        else:
+            return
+    if kind == "request":
+        req = parse_request(fence.content, fence.line, path, diags)
+        if req is not None:
+            name = annotation.get("name") if annotation else None
+            col.requests.append((req, name if isinstance(name, str) else None, SourceSpan(path, fence.line)))
+            col.order.append(("request", len(col.requests) - 1))
+    elif kind == "response":
+        resp = parse_response(fence.content, fence.line, path, annotation or {}, col.status or 200, diags)
+        col.responses.append((fence.line, resp))
+        col.order.append(("response", len(col.responses) - 1))
+
+
+def collect(page: Page, diags: list[Diagnostic]) -> _Collected:
+    """One pass over the page's blocks."""
+    col = _Collected()
+    pending: dict[str, object] | None = None
+    for p in sections.placed(page):
+        block = p.block
+        if isinstance(block, Comment):
+            ann = read_annotation(block.text, SourceSpan(page.path, block.line), diags)
+            if ann is not None and "blockType" in ann:
+                pending = ann
+            continue
+        if isinstance(block, TabMarker):
+            continue
+        annotation, pending = pending, None
+        if isinstance(block, Fence):
+            if _is_request_section(p):
+                _request_lines(block, page.path, col, diags)
+            else:
+                _example(block, annotation, page.path, col, diags)
+        elif isinstance(block, Table):
+            _table(p, block, page.path, col, diags)
+        elif isinstance(block, Paragraph):
+            _prose(p, block, col)
+        if annotation is not None and not isinstance(block, Fence) and block_type(annotation) != "ignored":
+            diags.append(
+                diag("DG007", "annotation is not followed by a code block", SourceSpan(page.path, block_line(block)))
+            )
+    return col
+
+
+def block_line(block: object) -> int:
+    """The line of any block."""
+    return int(getattr(block, "line", 1))
+
+
+def _pair_examples(col: _Collected, stem: str) -> list[Example]:
+    """Each request with the next response before the following request."""
+    examples: list[Example] = []
+    current: int | None = None
+    paired: dict[int, ExampleResponse] = {}
+    for kind, index in col.order:
+        if kind == "request":
+            current = index
+        elif current is not None and current not in paired:
+            paired[current] = col.responses[index][1]
+    used: set[str] = set()
+    for i, (req, name, span) in enumerate(col.requests):
+        base = name or (stem if len(col.requests) == 1 else f"{stem}_{i + 1}")
+        unique, n = base, 1
+        while unique in used:
+            n += 1
+            unique = f"{base}_{n}"
+        used.add(unique)
+        examples.append(Example(unique, req, paired.get(i), span))
+    return examples

@@ -1,0 +1,227 @@
+"""Collected API-page parts -> :class:`~docgen.model.Operation` values, with cross-checks."""
+
+from __future__ import annotations
+
+import re
+
+from docgen.diagnostics import Diagnostic, SourceSpan, diag
+from docgen.model import Example, Operation, OperationKind, Parameter, RequestLine
+from docgen.parse.api_page import _Collected, _pair_examples
+from docgen.parse.page import Page
+from docgen.parse.request_line import (
+    KNOWN_VERSIONS,
+    ends_in_collection,
+    ends_in_key,
+    strip_odata_suffix,
+    template_regex,
+)
+from docgen.parse.typecell import PRIMITIVES, qualify
+
+_SERVER_SET_RE = re.compile(r"^(id|createdDateTime|lastModifiedDateTime)$", re.I)
+_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+
+
+def build_operations(
+    page: Page, col: _Collected, version: str, title: str, description: str, diags: list[Diagnostic]
+) -> tuple[Operation, ...]:
+    """One operation per documented method on the page."""
+    stem = page.path.rsplit("/", 1)[-1].removesuffix(".md")
+    if not col.lines:
+        diags.append(diag("DG101", "API page has no request line under '## HTTP request'", SourceSpan(page.path, 1)))
+        return ()
+    methods = sorted({ln.method for ln in col.lines}, key=[ln.method for ln in col.lines].index)
+    if len(methods) > 1:
+        diags.append(
+            diag(
+                "DG107",
+                f"request lines use {', '.join(methods)}; documenting one operation per method",
+                col.lines[0].source,
+            )
+        )
+    examples = _pair_examples(col, stem.replace("-", "_"))
+    ops: list[Operation] = []
+    for method in methods:
+        lines = tuple(ln for ln in col.lines if ln.method == method)
+        mine = [e for e in examples if e.request.method == method or len(methods) == 1]
+        op_id = stem if len(methods) == 1 else f"{stem}-{method.lower()}"
+        ops.append(_operation(page, col, version, title, description, op_id, method, lines, mine, diags))
+    return tuple(ops)
+
+
+def _choose_path(lines: tuple[RequestLine, ...], examples: list[Example], diags: list[Diagnostic]) -> str:
+    """The template the generated code uses: the documented line the examples follow."""
+    for ex in examples:
+        for ln in lines:
+            if template_regex(ln.path).match(ex.request.path):
+                return ln.path
+    for ex in examples:
+        for ln in lines:
+            stripped = strip_odata_suffix(ln.path)
+            if stripped and template_regex(stripped).match(ex.request.path):
+                diags.append(
+                    diag(
+                        "DG104",
+                        f"request line ends in {ln.path[len(stripped):]!r} but the example sends"
+                        f" {ex.request.method} {ex.request.path}; generating {stripped} (the path the"
+                        " example uses)",
+                        ln.source,
+                    )
+                )
+                return stripped
+    return lines[0].path
+
+
+def _check_examples(lines: tuple[RequestLine, ...], examples: list[Example], diags: list[Diagnostic]) -> None:
+    for ex in examples:
+        req = ex.request
+        if req.version is not None and req.version not in KNOWN_VERSIONS:
+            diags.append(
+                diag(
+                    "DG106",
+                    f"example URL has version segment {req.version!r} (expected one of"
+                    f" {', '.join(KNOWN_VERSIONS)}); read the path after it",
+                    req.source,
+                )
+            )
+        candidates = [ln.path for ln in lines] + [s for ln in lines if (s := strip_odata_suffix(ln.path))]
+        if not any(template_regex(c).match(req.path) for c in candidates):
+            documented = "; ".join(ln.path for ln in lines[:3])
+            diags.append(
+                diag("DG105", f"example path {req.path} matches no documented request line ({documented})", req.source)
+            )
+
+
+def _types(col: _Collected, examples: list[Example], method: str) -> tuple[str | None, bool]:
+    """(response element type, is collection) from the annotation, then the prose."""
+    for ex in examples:
+        resp = ex.response
+        if resp is not None and resp.odata_type:
+            coll = resp.is_collection
+            if not coll and resp.body is not None and isinstance(resp.body.json, dict):
+                coll = isinstance(resp.body.json.get("value"), list) and "@odata.type" not in resp.body.json
+                coll = coll and resp.is_collection
+            return qualify(resp.odata_type), coll
+    if col.status_type:
+        return col.status_type, col.status_collection
+    return None, False
+
+
+def _kind(method: str, path: str, status: int, resp_type: str | None, coll: bool, title: str) -> OperationKind:
+    if method == "GET":
+        if coll and ends_in_collection(path):
+            return "list"
+        if ends_in_key(path) and not coll:
+            return "get"
+        return "action"
+    if method == "POST" and ends_in_collection(path) and (status == 201 or title.lower().startswith(("create", "add"))):
+        return "create" if resp_type and not coll else "action"
+    if method in ("PATCH", "PUT") and ends_in_key(path):
+        return "update" if method == "PATCH" else "replace"
+    if method == "DELETE" and ends_in_key(path):
+        return "delete"
+    return "action"
+
+
+def _path_params(path: str, source: SourceSpan) -> tuple[Parameter, ...]:
+    return tuple(
+        Parameter(name, "path", "Edm.String", "", True, source) for name in _PLACEHOLDER_RE.findall(path)
+    )
+
+
+def _server_set(op_kind: OperationKind, col: _Collected, examples: list[Example], diags: list[Diagnostic]) -> None:
+    if op_kind != "create":
+        return
+    sent: set[str] = set()
+    for ex in examples:
+        body = ex.request.body
+        if body is not None and isinstance(body.json, dict):
+            sent |= {k.lower() for k in body.json}
+    for prop in col.body_props:
+        if (_SERVER_SET_RE.match(prop.name) or prop.read_only) and prop.name.lower() not in sent:
+            diags.append(
+                diag(
+                    "DG202",
+                    f"{prop.name!r} is listed as a property to supply on create, but the server sets it"
+                    " (the example omits it); the generated server assigns it",
+                    prop.source,
+                )
+            )
+
+
+def _unlisted(col: _Collected, examples: list[Example], diags: list[Diagnostic]) -> None:
+    if not col.body_props:
+        return
+    listed = {p.name.lower() for p in col.body_props}
+    for ex in examples:
+        body = ex.request.body
+        if body is None or not isinstance(body.json, dict):
+            continue
+        for key in body.json:
+            if not key.startswith("@") and "@odata" not in key and key.lower() not in listed:
+                diags.append(
+                    diag("DG204", f"example body sends {key!r}, which the request body table does not list", ex.request.source)
+                )
+
+
+def _status_check(status: int, examples: list[Example], diags: list[Diagnostic]) -> None:
+    for ex in examples:
+        if ex.response is not None and ex.response.status != status:
+            diags.append(
+                diag(
+                    "DG304",
+                    f"example response status {ex.response.status} differs from {status} named under '## Response'",
+                    ex.response.source,
+                )
+            )
+
+
+def _operation(
+    page: Page,
+    col: _Collected,
+    version: str,
+    title: str,
+    description: str,
+    op_id: str,
+    method: str,
+    lines: tuple[RequestLine, ...],
+    examples: list[Example],
+    diags: list[Diagnostic],
+) -> Operation:
+    source = SourceSpan(page.path, 1)
+    path = _choose_path(lines, examples, diags)
+    _check_examples(lines, examples, diags)
+    default_status = 204 if method == "DELETE" else (201 if method == "POST" and title.lower().startswith(("create", "add")) else 200)
+    status = col.status or (examples[0].response.status if examples and examples[0].response else default_status)
+    _status_check(status, examples, diags)
+    elem, coll = _types(col, examples, method)
+    if elem is not None and elem.lower() in ("microsoft.graph.stream", "edm.stream"):
+        elem = "Edm.Stream"
+    elif elem is not None and elem.split(".")[-1].lower() in PRIMITIVES and not elem.startswith("Edm."):
+        elem = qualify(elem.split(".")[-1])
+    response_type = None if status == 204 or elem is None else (f"Collection({elem})" if coll else elem)
+    kind = _kind(method, path, status, elem, coll, title)
+    request_type = col.body_type if method in ("POST", "PATCH", "PUT") else None
+    if request_type is None and kind in ("create", "update", "replace"):
+        request_type = elem
+    _server_set(kind, col, examples, diags)
+    _unlisted(col, examples, diags)
+    resource = op_id.split("-", 1)[0]
+    return Operation(
+        id=op_id,
+        title=title,
+        description=description,
+        version=version,
+        resource=resource,
+        kind=kind,
+        method=method,
+        path=path,
+        paths=lines,
+        parameters=_path_params(path, lines[0].source) + tuple(col.headers),
+        request_type=request_type,
+        request_properties=tuple(col.body_props),
+        response_type=response_type,
+        response_status=status,
+        examples=tuple(examples),
+        permissions=tuple(col.perms),
+        source=source,
+    )

@@ -1,0 +1,112 @@
+"""Type cells -> OData type names.
+
+Real pages spell types many ways: ``String``, ``string``, ``Edm.String``,
+``[identitySet](identityset.md)``, ``[identitySet][]``, ``identitySet collection``,
+``Collection(identitySet)``, ``Collection of [x](x.md)``, ``String (timestamp)``,
+``string, maximum size 20``. :func:`parse_type_cell` turns each into an OData
+name (``Edm.String``, ``microsoft.graph.identitySet``, ``Collection(...)``).
+"""
+
+from __future__ import annotations
+
+import re
+
+NAMESPACE = "microsoft.graph"
+
+PRIMITIVES: dict[str, str] = {
+    p.lower(): "Edm." + p
+    for p in (
+        "String Boolean Byte SByte Int16 Int32 Int64 Single Double Decimal DateTimeOffset Date "
+        "TimeOfDay Duration Guid Binary Stream"
+    ).split()
+}
+PRIMITIVES.update(
+    {
+        "int": "Edm.Int32",
+        "integer": "Edm.Int32",
+        "bool": "Edm.Boolean",
+        "datetime": "Edm.DateTimeOffset",
+        "timestamp": "Edm.DateTimeOffset",
+        "long": "Edm.Int64",
+        "float": "Edm.Double",
+        "number": "Edm.Double",
+        "numeric": "Edm.Double",
+        "uuid": "Edm.Guid",
+        "url": "Edm.String",
+        "uri": "Edm.String",
+        "text": "Edm.String",
+        "json": f"{NAMESPACE}.Json",
+    }
+)
+
+_LINK_RE = re.compile(r"\[([^\]]*)\](?:\(([^)]*)\)|\[([^\]]*)\])?")
+_TAG_RE = re.compile(r"<[^>]*>")
+_COLL_FUNC_RE = re.compile(r"^collection\s*\(\s*(.*?)\s*\)$", re.I)
+_COLL_OF_RE = re.compile(r"^(?:a\s+)?collection\s+of\s+(.*)$", re.I)
+_COLL_SUFFIX_RE = re.compile(r"^(.*?)\s+collections?$", re.I)
+_NAME_RE = re.compile(r"[A-Za-z_][\w.]*")
+
+
+def link_text(cell: str) -> str:
+    """A cell with Markdown links, tags and emphasis reduced to its plain text."""
+    cell = _LINK_RE.sub(lambda m: m.group(1), cell)
+    cell = _TAG_RE.sub(" ", cell)
+    return cell.replace("\\", "").replace("`", "").replace("*", "").replace("\u00a0", " ").strip()
+
+
+def qualify(name: str) -> str:
+    """``identitySet`` -> ``microsoft.graph.identitySet``; primitives -> ``Edm.X``; qualified names kept."""
+    name = name.strip().lstrip("#")
+    lower = name.lower()
+    if lower in PRIMITIVES:
+        return PRIMITIVES[lower]
+    if lower.startswith("edm."):
+        return PRIMITIVES.get(lower[4:], "Edm." + name[4:])
+    if lower.startswith("graph."):
+        return f"{NAMESPACE}.{name[6:]}"
+    if "." in name:
+        return name
+    return f"{NAMESPACE}.{name}"
+
+
+def _single(text: str) -> str | None:
+    """The type named by one non-collection spelling, or None when it names none."""
+    text = text.strip().strip(".,;:")
+    if not text:
+        return None
+    m = _NAME_RE.match(text)
+    if m is None:
+        return None
+    word = m.group(0).rstrip(".")
+    rest = text[m.end() :].strip()
+    if rest and not rest.startswith(("(", ",", ";", "-", "\u2013")) and word.lower() not in PRIMITIVES:
+        # "The requested, derived type of x", prose: not a type.
+        return None
+    return qualify(word)
+
+
+def parse_type_cell(cell: str) -> str | None:
+    """The OData type a Markdown type cell names, or None when it names none."""
+    raw = cell.strip()
+    if not raw:
+        return None
+    text = link_text(raw)
+    links = _LINK_RE.findall(raw)
+    for pattern in (_COLL_FUNC_RE, _COLL_OF_RE, _COLL_SUFFIX_RE):
+        m = pattern.match(text)
+        if m:
+            inner = _single(links[0][0] if links else m.group(1))
+            return f"Collection({inner})" if inner else None
+    if links:
+        return _single(link_text(links[0][0]))
+    return _single(text)
+
+
+def is_collection(odata: str) -> bool:
+    """True for ``Collection(...)`` names."""
+    return odata.startswith("Collection(")
+
+
+def element_type(odata: str) -> str:
+    """``Collection(x)`` -> ``x``; anything else unchanged."""
+    return odata[11:-1] if odata.startswith("Collection(") and odata.endswith(")") else odata
