@@ -1,0 +1,374 @@
+"""The ``docgen`` command: parse, generate, check, codes.
+
+Exit status (the same for every command):
+
+* 0 - done; warnings allowed;
+* 1 - ``check`` only: the output folder differs from what ``generate`` would write;
+* 2 - usage or input error: bad flags or settings, pages that cannot be found,
+  errors in the docs (with ``--strict``, warnings too), an output folder that
+  cannot be written. Errors in the docs win over drift.
+
+A bug in docgen is a traceback, never one of these.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from docgen import __version__
+from docgen.config import Config, ConfigError, load_config
+from docgen.diagnostics import CODES, Diagnostic, Severity
+from docgen.model import DocSet
+from docgen.output import MANIFEST, CheckReport, OutputError, WriteReport, check_tree, write_tree
+from docgen.pipeline import LoadedPages, SpecsError, build, load_pages
+from docgen.serialize import FORMAT, dumps, to_json
+
+__all__ = ["EXIT_DRIFT", "EXIT_ERROR", "EXIT_OK", "codes_markdown", "main"]
+
+EXIT_OK = 0
+EXIT_DRIFT = 1
+EXIT_ERROR = 2
+
+EXIT_HELP = """\
+exit status:
+  0  done (warnings allowed)
+  1  check only: the output folder differs from what generate would write
+  2  usage or input error: bad flags or settings, pages not found, errors in the
+     docs (with --strict, warnings too), output folder not writable
+"""
+
+
+class UsageError(Exception):
+    """Bad flags or settings: reported in one line, exit 2."""
+
+
+# --------------------------------------------------------------------- arguments
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="docgen",
+        description="Generate FastAPI server stubs, httpx clients and pytest tests from Markdown API reference pages.",
+        epilog=EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"docgen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    reporting = argparse.ArgumentParser(add_help=False)
+    reporting.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
+    reporting.add_argument(
+        "--diagnostics-format",
+        choices=("text", "json"),
+        default="text",
+        help="how diagnostics are printed on stderr (default: text)",
+    )
+    reporting.add_argument("-v", "--verbose", action="store_true", help="print info diagnostics too (text format)")
+
+    settings = argparse.ArgumentParser(add_help=False)
+    settings.add_argument("--specs", type=Path, metavar="DIR", help="folder (or file) of Markdown pages")
+    settings.add_argument("--out", type=Path, metavar="DIR", help="output folder docgen owns")
+    settings.add_argument("--package", metavar="NAME", help="name of the generated Python package")
+    settings.add_argument("--templates", type=Path, metavar="DIR", help="folder of templates overriding the built-in ones")
+
+    def command(name: str, help_text: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            parents=list(parents),
+            epilog=EXIT_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    parse = command("parse", "print the model of the given pages", reporting)
+    parse.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="Markdown files or folders of them")
+    parse.add_argument("--format", choices=("text", "json"), default="text", help="text summary or JSON model")
+
+    command("generate", "write the generated tree (only files whose bytes change)", settings, reporting)
+    check = command("check", "compare the generated tree with the output folder; write nothing", settings, reporting)
+    check.add_argument(
+        "--diff", action=argparse.BooleanOptionalAction, default=True, help="print unified diffs on stdout (default: on)"
+    )
+
+    codes = command("codes", "print the table of diagnostic codes")
+    codes.add_argument("--format", choices=("markdown", "text"), default="text")
+    return parser
+
+
+def _config() -> Config:
+    """``[tool.docgen]`` from the nearest pyproject.toml, defaults when there is none."""
+    try:
+        return load_config()
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+
+
+def _settings(args: argparse.Namespace) -> Config:
+    """The settings with the command-line flags applied over them."""
+    config = _config()
+    if args.package is not None and not args.package.isidentifier():
+        raise UsageError(f"--package {args.package!r} is not a Python identifier")
+    return config.with_overrides(specs=args.specs, out=args.out, package=args.package, templates=args.templates)
+
+
+# --------------------------------------------------------------------- diagnostics
+
+
+def _display(root: Path, path: str) -> str:
+    """A page path (relative to ``root``) as the user can open it: relative to the working folder if possible."""
+    full = root / path
+    try:
+        return os.path.relpath(full)
+    except ValueError:  # another drive (Windows)
+        return str(full)
+
+
+def _summary(diags: Sequence[Diagnostic], pages: int) -> dict[str, object]:
+    by_severity = Counter(d.severity.value for d in diags)
+    return {
+        "pages": pages,
+        "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
+        "by_code": dict(sorted(Counter(d.code for d in diags).items())),
+        "pages_with_errors": len({d.span.path for d in diags if d.severity is Severity.ERROR}),
+    }
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _summary_line(summary: dict[str, object]) -> str:
+    severities = summary["by_severity"]
+    codes = summary["by_code"]
+    assert isinstance(severities, dict) and isinstance(codes, dict)
+    counts = ", ".join(_plural(severities[s.value], s.value) for s in Severity)
+    detail = f" ({', '.join(f'{c}: {n}' for c, n in codes.items())})" if codes else ""
+    pages = summary["pages"]
+    bad = summary["pages_with_errors"]
+    assert isinstance(pages, int) and isinstance(bad, int)
+    return f"docgen: {_plural(pages, 'page')}: {counts}{detail}; {_plural(bad, 'page')} with errors"
+
+
+def report_diagnostics(
+    diags: Sequence[Diagnostic], loaded: LoadedPages, args: argparse.Namespace, stream: TextIO
+) -> None:
+    """Print the diagnostics, sorted by place, then a summary line (or one JSON document)."""
+    ordered = sorted(diags, key=Diagnostic.sort_key)
+    pages = len(loaded.pages) + len({d.span.path for d in loaded.diagnostics})
+    summary = _summary(ordered, pages)
+    if args.diagnostics_format == "json":
+        records = [
+            {
+                "path": _display(loaded.root, d.span.path),
+                "line": d.span.line,
+                "col": d.span.col,
+                "severity": d.severity.value,
+                "code": d.code,
+                "message": d.message,
+            }
+            for d in ordered
+        ]
+        json.dump({"diagnostics": records, "summary": summary}, stream, indent=1, ensure_ascii=False)
+        stream.write("\n")
+        return
+    for d in ordered:
+        if d.severity is not Severity.INFO or args.verbose:
+            span = f"{_display(loaded.root, d.span.path)}:{d.span.line}:{d.span.col}"
+            stream.write(f"{span}: {d.severity.value} {d.code} {d.message}\n")
+    stream.write(_summary_line(summary) + "\n")
+
+
+def _failing(diags: Sequence[Diagnostic], strict: bool) -> bool:
+    bad = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(d.severity in bad for d in diags)
+
+
+# --------------------------------------------------------------------- commands
+
+
+def _load(specs: Path | Sequence[Path], config: Config, args: argparse.Namespace) -> tuple[DocSet, LoadedPages]:
+    try:
+        loaded = load_pages(specs, config)
+    except SpecsError as error:
+        raise UsageError(str(error)) from None
+    docset = build(loaded)
+    report_diagnostics(docset.diagnostics, loaded, args, sys.stderr)
+    return docset, loaded
+
+
+def describe(docset: DocSet) -> str:
+    """A readable summary of the model: versions, resources with their operations, types."""
+    out = []
+    for version in docset.versions:
+        out.append(f"{version.name}: {_plural(len(version.resources), 'resource')}, {_plural(len(version.types), 'type')}")
+        for resource in version.resources:
+            out.append(f"  {resource.name}" + (f" ({resource.type})" if resource.type else ""))
+            for op in resource.operations:
+                out.append(f"    {op.method:<6} {op.path}  [{op.kind}] {op.id}  {op.source.path}:{op.source.line}")
+        for typedef in version.types:
+            if typedef.kind == "enum":
+                count = _plural(len(typedef.members), "member")
+            else:
+                count = _plural(len(typedef.properties), "property", "properties")
+            out.append(f"  type {typedef.name} [{typedef.kind}] {count}  {typedef.source.path}:{typedef.source.line}")
+    return "\n".join(out) + "\n"
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    config = _config()
+    docset, _ = _load(args.paths, config, args)
+    if args.format == "json":
+        data = to_json(docset)
+        assert isinstance(data, dict)
+        sys.stdout.write(dumps({"format": FORMAT, **data}))
+    else:
+        sys.stdout.write(describe(docset))
+    return EXIT_ERROR if _failing(docset.diagnostics, args.strict) else EXIT_OK
+
+
+def _render(docset: DocSet, config: Config) -> dict[str, str]:
+    import docgen.render  # heavy (jinja2, black): only the commands that render import it
+
+    return docgen.render.render(docset, config)
+
+
+def _write_summary(report: WriteReport, out: Path) -> str:
+    if not report.changed:
+        return f"docgen: {os.path.relpath(out)} is up to date ({_plural(report.unchanged, 'file')})"
+    return (
+        f"docgen: wrote {os.path.relpath(out)}: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.removed)} removed, {report.unchanged} unchanged"
+    )
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    config = _settings(args)
+    docset, _ = _load(config.specs, config, args)
+    failing = _failing(docset.diagnostics, args.strict)
+    if failing and args.strict:
+        print("docgen: nothing written (--strict and the docs have errors or warnings)", file=sys.stderr)
+        return EXIT_ERROR
+    files = _render(docset, config)
+    try:
+        report = write_tree(config.out, files)
+    except OutputError as error:
+        print(f"docgen: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if report.recovered:
+        print(f"docgen: undid an interrupted earlier run in {os.path.relpath(config.out)}", file=sys.stderr)
+    print(_write_summary(report, config.out), file=sys.stderr)
+    return EXIT_ERROR if failing else EXIT_OK
+
+
+def _check_summary(report: CheckReport, out: Path) -> list[str]:
+    where = os.path.relpath(out)
+    if report.ok:
+        return [f"docgen: {where} is up to date"]
+    lines = [f"docgen: {where} differs from the docs; run `docgen generate`"]
+    if report.interrupted:
+        lines.append("  an interrupted `docgen generate` left it half-written")
+    for label, paths in (("missing", report.missing), ("extra", report.extra), ("changed", report.changed)):
+        lines += [f"  {label}: {p}" for p in paths]
+    lines += [f"  conflict: {p} is not docgen's (not in {MANIFEST}); generate will not overwrite it" for p in report.conflicts]
+    return lines
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    config = _settings(args)
+    docset, _ = _load(config.specs, config, args)
+    failing = _failing(docset.diagnostics, args.strict)
+    files = _render(docset, config)
+    try:
+        report = check_tree(config.out, files)
+    except OutputError as error:
+        print(f"docgen: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.diff:
+        sys.stdout.write("".join(report.diffs))
+    for line in _check_summary(report, config.out):
+        print(line, file=sys.stderr)
+    if failing:
+        return EXIT_ERROR
+    return EXIT_OK if report.ok else EXIT_DRIFT
+
+
+# --------------------------------------------------------------------- codes
+
+_GROUPS = {
+    "0": "Pages and Markdown structure",
+    "1": "Request lines",
+    "2": "Tables",
+    "3": "Examples",
+    "4": "Linking",
+}
+
+
+def codes_markdown() -> str:
+    """``docs/diagnostics.md``: the table of diagnostic codes."""
+    out = [
+        "# Diagnostics",
+        "",
+        "<!-- Generated from docgen/diagnostics.py by `docgen codes --format markdown`; do not edit. -->",
+        "",
+        "docgen reports each problem it finds in the docs as a diagnostic with a stable code, printed",
+        "on stderr the way compilers print them, sorted by place and followed by a summary line:",
+        "",
+        "```text",
+        "specs/v1.0/api/add-customers.md:20:1: warning DG203 permissions are still TODO",
+        "docgen: 17 pages: 0 errors, 1 warning, 0 infos (DG203: 1); 0 pages with errors",
+        "```",
+        "",
+        "`--diagnostics-format json` prints one JSON document instead: `diagnostics` (each with `path`,",
+        "`line`, `col`, `severity`, `code`, `message`) and `summary`. Info diagnostics are printed with",
+        "`--verbose` (always in JSON). An **error** means something was left out of the generated code,",
+        "and the command exits 2; a **warning** leaves the exit status at 0 unless `--strict` is given;",
+        "an **info** never changes it. See [cli.md](cli.md) for the exit codes.",
+    ]
+    group = None
+    for code in sorted(CODES):
+        entry = CODES[code]
+        digit = code[2] if len(code) > 2 else "?"
+        if digit != group:
+            group = digit
+            title = _GROUPS.get(digit, "Other")
+            out += ["", f"## {title} (DG{digit}xx)", "", "| Code | Severity | Meaning |", "| --- | --- | --- |"]
+        title = entry.title.replace("|", "\\|")
+        out.append(f"| {entry.code} | {entry.severity.value} | {title} |")
+    return "\n".join(out) + "\n"
+
+
+def codes_text() -> str:
+    """The table of diagnostic codes, one per line."""
+    return "".join(f"{c.code}  {c.severity.value:<7}  {c.title}\n" for _, c in sorted(CODES.items()))
+
+
+def _cmd_codes(args: argparse.Namespace) -> int:
+    sys.stdout.write(codes_markdown() if args.format == "markdown" else codes_text())
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------- entry point
+
+_COMMANDS = {"parse": _cmd_parse, "generate": _cmd_generate, "check": _cmd_check, "codes": _cmd_codes}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the docgen command line; the exit status is returned, not raised."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a usage error argparse already reported
+        return stop.code if isinstance(stop.code, int) else EXIT_ERROR
+    try:
+        return _COMMANDS[args.command](args)
+    except UsageError as error:
+        print(f"docgen: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
