@@ -66,25 +66,35 @@ def read_page(path: str, text: str) -> Page:
 
 
 def _close_one_fence(tokens: list[Token], lines: list[str]) -> tuple[int, str] | None:
-    """If a fence is never closed, close it before the next fence or heading inside it.
+    """If a fence is never closed, close it where the block it swallowed starts.
 
-    Returns the opener's 1-based line and the repaired text, or None when every
-    fence is closed (or an unclosed one holds nothing to cut at).
+    A fence is taken as unclosed when its content holds an opening fence with an
+    info string (the next example's ```` ```http ````), or when it runs to the
+    end of the page. It is then closed before that opener (or, at the end of the
+    page, before the first heading inside it). Returns the opener's 1-based line
+    and the repaired text, or None when nothing needs repair.
     """
     for tok in tokens:
         if tok.type != "fence" or tok.map is None:
             continue
         start, end = tok.map
-        last = lines[end - 1].strip() if end - 1 < len(lines) else ""
         char = tok.markup[0]
-        if end - start >= 2 and last.startswith(tok.markup) and set(last) == {char}:
-            continue
-        for i in range(start + 1, end):
-            if _OPENER_RE.match(lines[i]) or _HEADING_RE.match(lines[i]):
-                indent = len(lines[start]) - len(lines[start].lstrip(" "))
-                fixed = lines[:i] + [" " * indent + tok.markup] + lines[i:]
-                return start + 1, "\n".join(fixed)
-        return None
+        last = lines[end - 1].strip() if end - 1 < len(lines) else ""
+        closed = end - start >= 2 and last.startswith(tok.markup) and set(last) == {char}
+        cut = None
+        for i in range(start + 1, end - 1 if closed else end):
+            m = _OPENER_RE.match(lines[i])
+            if m and m.group(1)[0] == char and len(m.group(1)) >= len(tok.markup):
+                if lines[i].strip()[len(m.group(1)) :].strip():
+                    cut = i
+                    break
+            if not closed and cut is None and _HEADING_RE.match(lines[i]):
+                cut = i
+                break
+        if cut is not None:
+            indent = len(lines[start]) - len(lines[start].lstrip(" "))
+            fixed = lines[:cut] + [" " * indent + tok.markup] + lines[cut:]
+            return start + 1, "\n".join(fixed)
     return None
 
 
