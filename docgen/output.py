@@ -336,6 +336,12 @@ def _rollback(staging: Path, out: Path) -> bool:
     return True
 
 
+def _abort(staging: Path, out: Path) -> None:
+    """Undo a commit that failed in this process, then drop the staging folder."""
+    _rollback(staging, out)
+    shutil.rmtree(staging)
+
+
 def _recover(out: Path) -> bool:
     """Undo what an interrupted run left, then drop its staging folder."""
     staging = staging_dir(out)
@@ -426,8 +432,7 @@ def write_tree(out: Path, files: Mapping[str, str]) -> WriteReport:
             for op in ops:
                 _commit_one(staging, out, op)
         except BaseException:
-            _rollback(staging, out)
-            shutil.rmtree(staging, ignore_errors=True)
+            _abort(staging, out)
             raise
         (staging / JOURNAL).unlink()  # the commit is done
         shutil.rmtree(staging)
