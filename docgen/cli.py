@@ -116,7 +116,10 @@ def _settings(args: argparse.Namespace) -> Config:
     config = _config()
     if args.package is not None and not args.package.isidentifier():
         raise UsageError(f"--package {args.package!r} is not a Python identifier")
-    return config.with_overrides(specs=args.specs, out=args.out, package=args.package, templates=args.templates)
+    config = config.with_overrides(specs=args.specs, out=args.out, package=args.package, templates=args.templates)
+    if config.templates is not None and not config.templates.is_dir():
+        raise UsageError(f"{config.templates}: template folder not found")
+    return config
 
 
 # --------------------------------------------------------------------- diagnostics
@@ -322,8 +325,9 @@ def codes_markdown() -> str:
         "on stderr the way compilers print them, sorted by place and followed by a summary line:",
         "",
         "```text",
-        "specs/v1.0/api/add-customers.md:20:1: warning DG203 permissions are still TODO",
-        "docgen: 17 pages: 0 errors, 1 warning, 0 infos (DG203: 1); 0 pages with errors",
+        "specs/v1.0/api/add-customers.md:21:1: warning DG203 permissions for 'Application' are still TODO",
+        "specs/v1.0/api/add-customers.md:82:1: warning DG303 Content-Length says 1013 bytes but the body has 987",
+        "docgen: 14 pages: 0 errors, 2 warnings, 0 infos (DG203: 1, DG303: 1); 0 pages with errors",
         "```",
         "",
         "`--diagnostics-format json` prints one JSON document instead: `diagnostics` (each with `path`,",
