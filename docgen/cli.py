@@ -238,9 +238,9 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _render(docset: DocSet, config: Config) -> dict[str, str]:
-    import docgen.render  # heavy (jinja2, black): only the commands that render import it
+    from docgen.render import render  # heavy (jinja2, black): only the commands that render import it
 
-    return docgen.render.render(docset, config)
+    return render(docset, config)
 
 
 def _write_summary(report: WriteReport, out: Path) -> str:
