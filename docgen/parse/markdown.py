@@ -47,7 +47,9 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    # Inline parsing is most of markdown-it's time and nothing here needs its
+    # tokens: cells keep their raw Markdown, and links are read from raw text.
+    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin).disable("inline")
 
 
 def read_page(path: str, text: str) -> Page:
@@ -55,14 +57,15 @@ def read_page(path: str, text: str) -> Page:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     unclosed: list[int] = []
     for _ in range(_MAX_REPAIRS):
-        tokens = _parser().parse(text)
+        env: dict[str, Any] = {}
+        tokens = _parser().parse(text, env)
         lines = text.split("\n")
         repaired = _close_one_fence(tokens, lines)
         if repaired is None:
             break
         opener_line, text = repaired
         unclosed.append(opener_line)
-    return _build(path, tokens, lines, tuple(unclosed))
+    return _build(path, tokens, lines, env.get("references", {}), tuple(unclosed))
 
 
 def _close_one_fence(tokens: list[Token], lines: list[str]) -> tuple[int, str] | None:
@@ -98,27 +101,36 @@ def _close_one_fence(tokens: list[Token], lines: list[str]) -> tuple[int, str] |
     return None
 
 
-def _plain(inline: Token) -> str:
-    parts: list[str] = []
-    for child in inline.children or ():
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts).strip()
+_LINK_RE = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\](?:\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)|\[([^\]]*)\])?")
+_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|`)")
+_TAG_RE = re.compile(r"<[^>\n]*>")
 
 
-def _links(inline: Token, line: int, out: list[MdLink]) -> None:
-    children = inline.children or ()
-    for i, child in enumerate(children):
-        if child.type != "link_open":
-            continue
-        href = str(child.attrs.get("href", ""))
+def plain_text(raw: str) -> str:
+    """Inline Markdown reduced to its text: links to their text, emphasis, code marks and tags removed."""
+    if "[" in raw:
+        raw = _LINK_RE.sub(lambda m: m.group(1), raw)
+    if "<" in raw:
+        raw = _TAG_RE.sub("", raw)
+    return _EMPHASIS_RE.sub("", raw).replace("\\", "").replace("\n", " ").strip()
+
+
+def _links(raw: str, line: int, refs: dict[str, Any], out: list[MdLink]) -> None:
+    """Links to other Markdown pages in raw inline text (reference-style ones resolved)."""
+    if "](" not in raw and "][" not in raw and "[" not in raw:
+        return
+    for m in _LINK_RE.finditer(raw):
+        href = m.group(2)
+        if href is None:
+            label = (m.group(3) or m.group(1)).strip().lower()
+            ref = refs.get(" ".join(label.split()).upper()) or refs.get(label)
+            if not isinstance(ref, dict):
+                continue
+            href = str(ref.get("href", ""))
         target = href.split("#", 1)[0].split("?", 1)[0]
         if not target.lower().endswith(".md") or "://" in target or target.startswith("/"):
             continue
-        text = children[i + 1].content if i + 1 < len(children) else ""
-        out.append(MdLink(text, target, line))
+        out.append(MdLink(plain_text(m.group(1)), target, line))
 
 
 def split_row(line: str) -> list[str]:
@@ -128,6 +140,8 @@ def split_row(line: str) -> list[str]:
         s = s[1:]
     if s.endswith("|") and not s.endswith("\\|"):
         s = s[:-1]
+    if "\\" not in s and "`" not in s:
+        return s.split("|")
     cells, cur, in_code, i = [], [], False, 0
     while i < len(s):
         ch = s[i]
@@ -147,7 +161,9 @@ def split_row(line: str) -> list[str]:
     return cells
 
 
-def _table(tokens: list[Token], i: int, lines: list[str], links: list[MdLink]) -> tuple[Table, int]:
+def _table(
+    tokens: list[Token], i: int, lines: list[str], refs: dict[str, Any], links: list[MdLink]
+) -> tuple[Table, int]:
     """Read a table starting at ``tokens[i]`` (table_open); return it and the index after it."""
     line = (tokens[i].map or (0, 0))[0] + 1
     header: list[str] = []
@@ -161,8 +177,8 @@ def _table(tokens: list[Token], i: int, lines: list[str], links: list[MdLink]) -
             cells = []
             row_line = (tok.map or (row_line - 1, 0))[0] + 1
         elif tok.type == "inline":
-            cells.append(tok.content if not in_head else _plain(tok))
-            _links(tok, row_line, links)
+            cells.append(tok.content if not in_head else plain_text(tok.content))
+            _links(tok.content, row_line, refs, links)
         elif tok.type == "thead_close":
             header, in_head = cells, False
         elif tok.type == "tr_close" and not in_head:
@@ -180,7 +196,9 @@ def _front_matter(content: str) -> tuple[dict[str, object], str | None]:
     return (data, None) if isinstance(data, dict) else ({}, None)
 
 
-def _build(path: str, tokens: list[Token], lines: list[str], unclosed: tuple[int, ...]) -> Page:
+def _build(
+    path: str, tokens: list[Token], lines: list[str], refs: dict[str, Any], unclosed: tuple[int, ...]
+) -> Page:
     blocks: list[Block] = []
     links: list[MdLink] = []
     fm: dict[str, object] = {}
@@ -191,7 +209,7 @@ def _build(path: str, tokens: list[Token], lines: list[str], unclosed: tuple[int
         line = (tok.map[0] + 1) if tok.map else 0
         kind = tok.type
         if kind == "table_open":
-            table, i = _table(tokens, i, lines, links)
+            table, i = _table(tokens, i, lines, refs, links)
             blocks.append(table)
             continue
         if kind == "heading_open":
@@ -201,13 +219,13 @@ def _build(path: str, tokens: list[Token], lines: list[str], unclosed: tuple[int
             if tab:
                 blocks.append(TabMarker(tab.group(1), line))
             else:
-                blocks.append(Heading(int(tok.tag[1]), _plain(inline), line))
-                _links(inline, line, links)
+                blocks.append(Heading(int(tok.tag[1]), plain_text(raw), line))
+                _links(raw, line, refs, links)
             i += 3
             continue
         if kind == "inline":
-            blocks.append(Paragraph(tok.content, _plain(tok), line))
-            _links(tok, line, links)
+            blocks.append(Paragraph(tok.content, plain_text(tok.content), line))
+            _links(tok.content, line, refs, links)
         elif kind == "fence":
             blocks.append(Fence(tok.info.strip().lower(), tok.content, line, True))
         elif kind == "code_block":
