@@ -66,7 +66,7 @@ CODES: dict[str, Code] = _codes(
     ("DG101", E, "API page has no request line under '## HTTP request'"),
     ("DG102", W, "request line cannot be parsed"),
     ("DG103", W, "request line has no space after the method"),
-    ("DG104", I, "request line ends in $ref/$value/$count while the example uses another path"),
+    ("DG104", W, "request line ends in $ref/$value/$count while the example uses another path"),
     ("DG105", W, "example request path matches no documented request line"),
     ("DG106", W, "unknown API version segment in example URL"),
     ("DG107", W, "documented request lines use different methods"),

@@ -29,6 +29,8 @@ class Parsed:
     first: str
     first_offset: int
     headers: tuple[Header, ...]
+    header_offsets: tuple[int, ...]
+    """Line offset of each header inside the fence content (0-based)."""
     body_text: str
     body_offset: int
     """Line offset of the body inside the fence content (0-based)."""
@@ -58,6 +60,7 @@ def split_block(content: str) -> Parsed:
     while j < len(lines) and not lines[j].strip():
         j += 1
     headers: list[Header] = []
+    offsets: list[int] = []
     if j < len(lines) and _HEADER_RE.match(lines[j]) and not lines[j].lstrip().startswith(("{", "[", '"')):
         i = j
         while i < len(lines) and lines[i].strip():
@@ -65,11 +68,12 @@ def split_block(content: str) -> Parsed:
             if m is None:
                 break
             headers.append(Header(m.group(1), m.group(2)))
+            offsets.append(i)
             i += 1
     while i < len(lines) and not lines[i].strip():
         i += 1
     body = "\n".join(lines[i:]).rstrip()
-    return Parsed(first, first_offset, tuple(headers), body, i)
+    return Parsed(first, first_offset, tuple(headers), tuple(offsets), body, i)
 
 
 def header_value(headers: tuple[Header, ...], name: str) -> str | None:
@@ -147,7 +151,7 @@ def parse_request(
     body_span = SourceSpan(path, fence_line + 1 + parts.body_offset)
     ctype = _content_type(parts.headers)
     body = parse_body(parts.body_text, ctype, body_span, diags)
-    _check_length(parts, body, span, diags)
+    _check_length(parts, body, SourceSpan(path, fence_line + 1), diags)
     return ExampleRequest(m.group(1), url, concrete, query, version, parts.headers, body, span)
 
 
@@ -164,10 +168,12 @@ def _concrete_path(url: str) -> str:
     return t.rstrip("/") or "/"
 
 
-def _check_length(parts: Parsed, body: Body | None, span: SourceSpan, diags: list[Diagnostic]) -> None:
-    declared = header_value(parts.headers, "Content-Length")
-    if declared is None or not declared.strip().isdigit() or body is None:
+def _check_length(parts: Parsed, body: Body | None, content_span: SourceSpan, diags: list[Diagnostic]) -> None:
+    index = next((i for i, h in enumerate(parts.headers) if h.name.lower() == "content-length"), None)
+    if index is None or body is None or not parts.headers[index].value.strip().isdigit():
         return
+    declared = parts.headers[index].value
+    span = SourceSpan(content_span.path, content_span.line + parts.header_offsets[index])
     actual = len(body.text.encode("utf-8"))
     if int(declared) != actual:
         diags.append(

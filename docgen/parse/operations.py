@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
 from docgen.model import Example, Operation, OperationKind, Parameter, RequestLine
@@ -71,6 +72,12 @@ def _choose_path(lines: tuple[RequestLine, ...], examples: list[Example], diags:
     return lines[0].path
 
 
+def _column_of(method: str, url: str, segment: str) -> int:
+    """1-based column of a path segment in ``METHOD url`` (1 when not found)."""
+    at = url.find("/" + segment + "/")
+    return 1 if at < 0 else len(method) + 2 + at + 1
+
+
 def _check_examples(lines: tuple[RequestLine, ...], examples: list[Example], diags: list[Diagnostic]) -> None:
     for ex in examples:
         req = ex.request
@@ -80,7 +87,7 @@ def _check_examples(lines: tuple[RequestLine, ...], examples: list[Example], dia
                     "DG106",
                     f"example URL has version segment {req.version!r} (expected one of"
                     f" {', '.join(KNOWN_VERSIONS)}); read the path after it",
-                    req.source,
+                    replace(req.source, col=_column_of(req.method, req.url, req.version)),
                 )
             )
         candidates = [ln.path for ln in lines] + [s for ln in lines if (s := strip_odata_suffix(ln.path))]
