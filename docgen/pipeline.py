@@ -66,6 +66,8 @@ def find_pages(specs: Sequence[Path]) -> tuple[Path, list[tuple[str, Path]]]:
     for spec in absolute:
         for file in _md_files(spec) if spec.is_dir() else [spec]:
             found.setdefault(file.relative_to(root).as_posix(), file)
+    if not found:  # a wrong --specs must not make generate remove everything it wrote before
+        raise SpecsError(f"no Markdown pages (*.md) in {', '.join(str(s) for s in specs)}")
     return root, sorted(found.items())
 
 

@@ -190,6 +190,15 @@ def test_usage_and_input_errors_exit_2(project: Path, capsys: pytest.CaptureFixt
     assert not (project / "gen").exists()
 
 
+def test_a_specs_folder_without_pages_changes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "generate")[0] == 0
+    before = tree(project / "gen")
+    (project / "empty").mkdir()
+    code, _, err = run(capsys, "generate", "--specs", "empty")
+    assert code == 2 and "no Markdown pages" in err
+    assert tree(project / "gen") == before
+
+
 def test_unusable_settings_exit_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "pyproject.toml").write_text("[tool.docgen]\npackage = 3\n", encoding="utf-8")
     code, _, err = run(capsys, "generate")
