@@ -197,10 +197,10 @@ def _parent_blocked(out: Path, path: str) -> bool:
     """A parent of ``path`` exists and is not a real folder."""
     parts = path.split("/")[:-1]
     for i in range(1, len(parts) + 1):
-        kind = out.joinpath(*parts[:i])
-        if not kind.exists() and not kind.is_symlink():
+        folder = out.joinpath(*parts[:i])
+        if not folder.exists() and not folder.is_symlink():
             return False
-        if kind.is_symlink() or not kind.is_dir():
+        if folder.is_symlink() or not folder.is_dir():
             return True
     return False
 
@@ -261,8 +261,19 @@ def _locked(out: Path, exclusive: bool) -> Iterator[None]:
 
 
 def staging_dir(out: Path) -> Path:
-    """The staging folder of ``out``: beside it, so on the same file system."""
-    return out.parent / f".docgen-staging-{out.name}"
+    """The staging folder of ``out``: beside it, so on the same file system.
+
+    When ``out`` is a mount point (its parent is on another file system), a
+    rename from beside it would fail, so the staging folder goes inside it.
+    """
+    out = out.resolve()
+    beside = out.parent / f".docgen-staging-{out.name}"
+    try:
+        if out.stat().st_dev != out.parent.stat().st_dev:
+            return out / ".docgen-staging"
+    except FileNotFoundError:
+        pass
+    return beside
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +421,7 @@ def write_tree(out: Path, files: Mapping[str, str]) -> WriteReport:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: output path exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
+    out = out.resolve()  # stage beside the real folder, not beside a symlink to it
     with _locked(out, exclusive=True):
         recovered = _recover(out)
         survey = _survey(out, files)
@@ -444,9 +456,11 @@ def write_tree(out: Path, files: Mapping[str, str]) -> WriteReport:
 
 
 def _lines(data: bytes | None) -> list[str]:
-    if data is None:
+    """Lines split at LF only (``str.splitlines`` would also split at U+2028 and friends)."""
+    if not data:
         return []
-    return data.decode("utf-8", errors="replace").splitlines(keepends=True)
+    parts = data.decode("utf-8", errors="replace").split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def unified_diff(path: str, old: bytes | None, new: bytes | None) -> str:

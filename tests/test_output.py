@@ -275,3 +275,20 @@ def test_a_merged_manifest_counts_the_files_of_both_sides(out: Path) -> None:
 def test_invalid_output_paths_are_a_bug(out: Path, bad: str) -> None:
     with pytest.raises(ValueError):
         write_tree(out, {bad: "x"})
+
+
+def test_diffs_split_lines_at_lf_only(out: Path) -> None:
+    write_tree(out, {"a.py": "x = '\u2028'\ny = 1\n"})
+    diff = "".join(check_tree(out, {"a.py": "x = '\u2028'\ny = 2\n"}).diffs)
+    assert diff == "--- a/a.py\n+++ b/a.py\n@@ -1,2 +1,2 @@\n x = '\u2028'\n-y = 1\n+y = 2\n"
+
+
+def test_a_symlinked_output_folder_is_staged_beside_its_target(tmp_path: Path) -> None:
+    real = tmp_path / "real" / "generated"
+    real.mkdir(parents=True)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    write_tree(link, OLD)
+    assert files_of(snapshot(real)) == expected(OLD)
+    assert staging_dir(link) == tmp_path / "real" / ".docgen-staging-generated"
+    assert check_tree(link, OLD).ok
