@@ -90,7 +90,7 @@ CODES: dict[str, Code] = _codes(
     ("DG401", W, "link to a page that does not exist"),
     ("DG402", W, "link differs in letter case from the page it names"),
     ("DG403", W, "unknown type; treated as an open object"),
-    ("DG404", W, "type defined on more than one page"),
+    ("DG404", I, "type documented on more than one page; merged"),
     ("DG405", W, "base type not found"),
     ("DG406", E, "operation left out of the generated code"),
     ("DG407", W, "two operations share one method and path"),

@@ -24,14 +24,10 @@ class _Types:
     """The types of one version, looked up case-insensitively."""
 
     def __init__(self, types: Iterable[TypeDef], diags: list[Diagnostic]) -> None:
-        self.by_lower: dict[str, TypeDef] = {}
+        groups: dict[str, list[TypeDef]] = defaultdict(list)
         for t in types:
-            key = t.name.lower()
-            first = self.by_lower.get(key)
-            if first is None:
-                self.by_lower[key] = t
-            elif first.kind != "enum" or t.kind != "enum":
-                diags.append(diag("DG404", f"type {t.name} is also defined in {first.source.path}; keeping that one", t.source))
+            groups[t.name.lower()].append(t)
+        self.by_lower: dict[str, TypeDef] = {k: _merge(v, diags) for k, v in groups.items()}
         self.unknown_seen: set[tuple[str, str]] = set()
 
     def resolve(self, odata: str | None, span: SourceSpan, diags: list[Diagnostic]) -> str | None:
@@ -51,6 +47,43 @@ class _Types:
             self.unknown_seen.add((span.path, odata.lower()))
             diags.append(diag("DG403", f"type {odata} is not defined by any page of this version; generated as an open object", span))
         return odata
+
+
+def _primary_rank(t: TypeDef) -> tuple[int, int, str]:
+    """The page named after the type comes first, then the one documenting most."""
+    stem = t.source.path.rsplit("/", 1)[-1].removesuffix(".md").lower()
+    short = t.name.rsplit(".", 1)[-1].lower()
+    return (0 if stem == short else 1, -len(t.properties), t.source.path)
+
+
+def _merge(defs: list[TypeDef], diags: list[Diagnostic]) -> TypeDef:
+    """One type from the pages that document it: the primary page's, plus what the others add."""
+    if len(defs) == 1:
+        return defs[0]
+    ordered = sorted(defs, key=_primary_rank)
+    primary = ordered[0]
+    props = list(primary.properties)
+    members = list(primary.members)
+    names = {p.name.lower() for p in props}
+    member_names = {m.name.lower() for m in members}
+    for other in ordered[1:]:
+        added = [p for p in other.properties if p.name.lower() not in names]
+        names |= {p.name.lower() for p in added}
+        props.extend(added)
+        new_members = [m for m in other.members if m.name.lower() not in member_names]
+        member_names |= {m.name.lower() for m in new_members}
+        members.extend(new_members)
+        if other.kind != "enum" or primary.kind != "enum":
+            diags.append(
+                diag(
+                    "DG404",
+                    f"type {other.name} is also documented in {primary.source.path}; merged"
+                    f" ({len(added)} more properties from here)",
+                    other.source,
+                )
+            )
+    kind = "entity" if any(t.kind == "entity" for t in defs) else primary.kind
+    return replace(primary, properties=tuple(props), members=tuple(members), kind=kind)
 
 
 def _element(odata: str | None) -> str | None:

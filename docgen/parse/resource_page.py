@@ -17,6 +17,7 @@ _TITLE_RE = re.compile(
 )
 _INHERITS_RE = re.compile(r"inherits\s+from\s+\[?`?([A-Za-z_][\w.]*)", re.I)
 _ENUM_HEADING_RE = re.compile(r"^`?([A-Za-z_]\w*)`?\s+(?:values|enum(?:eration)?(?:\s+values)?)$", re.I)
+_OTHER_SECTION_RE = re.compile(r"^(methods|json representation|example|see also|functions|actions)", re.I)
 _NAMESPACE_RE = re.compile(r"^Namespace:\s*([A-Za-z_][\w.]*)")
 
 
@@ -84,7 +85,7 @@ def extract_types(page: Page, version: str, title: str, diags: list[Diagnostic])
             continue
         sections.check_cells(block, page.path, diags)
         section = p.h3 if p.h3 in ("properties", "relationships") else p.h2
-        if sections.is_property_table(block) and section in ("properties", "relationships"):
+        if sections.is_property_table(block) and (section in ("properties", "relationships") or not _OTHER_SECTION_RE.match(section)):
             props.extend(sections.properties(block, page.path, diags, navigation=section == "relationships"))
         elif sections.is_enum_table(block) and (enum_name or section in ("properties", "members", "values")):
             ename = qualify(enum_name) if enum_name else name
