@@ -292,3 +292,28 @@ def test_a_symlinked_output_folder_is_staged_beside_its_target(tmp_path: Path) -
     assert files_of(snapshot(real)) == expected(OLD)
     assert staging_dir(link) == tmp_path / "real" / ".docgen-staging-generated"
     assert check_tree(link, OLD).ok
+
+
+def test_two_writes_at_once_are_serialised(out: Path) -> None:
+    import threading
+
+    write_tree(out, OLD)
+    errors: list[BaseException] = []
+
+    def write(files: dict[str, str]) -> None:
+        try:
+            for _ in range(5):
+                write_tree(out, files)
+        except BaseException as error:  # collected for the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(files,)) for files in (OLD, NEW)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    final = files_of(snapshot(out))
+    assert final in (expected(OLD), expected(NEW))
+    assert check_tree(out, OLD if final == expected(OLD) else NEW).ok
+    assert not staging_dir(out).exists()
