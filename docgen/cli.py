@@ -91,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     parse = command("parse", "print the model of the given pages", reporting)
     parse.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="Markdown files or folders of them")
     parse.add_argument("--format", choices=("text", "json"), default="text", help="text summary or JSON model")
+    parse.add_argument("--indent", type=int, metavar="N", help="indent JSON by N spaces (default: compact, faster)")
 
     command("generate", "write the generated tree (only files whose bytes change)", settings, reporting)
     check = command("check", "compare the generated tree with the output folder; write nothing", settings, reporting)
@@ -231,7 +232,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     if args.format == "json":
         data = to_json(docset)
         assert isinstance(data, dict)
-        sys.stdout.write(dumps({"format": FORMAT, **data}))
+        sys.stdout.write(dumps({"format": FORMAT, **data}, indent=args.indent))
     else:
         sys.stdout.write(describe(docset))
     return EXIT_ERROR if _failing(docset.diagnostics, args.strict) else EXIT_OK
