@@ -1,0 +1,21 @@
+"""Formatting of generated Python with black, in-process, with a fixed mode.
+
+The mode is explicit and never read from a configuration file on disk, so the
+same input gives the same output on every machine; formatting twice changes
+nothing (black's own stability guarantee, checked by the tests).
+"""
+
+from __future__ import annotations
+
+import black
+from black.mode import TargetVersion
+
+__all__ = ["MODE", "format_python"]
+
+MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=100)
+"""The one black mode used for every generated file."""
+
+
+def format_python(text: str) -> str:
+    """``text`` formatted by black in :data:`MODE`."""
+    return black.format_str(text, mode=MODE)

@@ -1,0 +1,367 @@
+"""Python names for everything the docs name, decided once and nowhere else.
+
+Templates print the names made here; they never build one. Every name is a
+valid identifier that avoids keywords, builtins and the attributes of
+pydantic's ``BaseModel``, in the spelling its kind wants (``snake_case``
+attributes, functions and modules, ``PascalCase`` classes, ``UPPER_SNAKE`` enum
+members).
+
+Collisions are resolved *stably*: the name of a thing depends on that thing and
+on the names it actually collides with, never on its position in a sorted list.
+Each candidate name has one canonical original spelling (``display_name`` is
+owned by ``displayName``); when several originals collide, the canonical one
+keeps the plain name and every other gets a short hash of its own original
+spelling appended (``display_name_5f0a1c``). Adding a type, a property or an
+operation therefore never renames one that already had the canonical spelling,
+and never renames anything that collides with nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+__all__ = [
+    "DEFAULT_NAMESPACE",
+    "Style",
+    "assign",
+    "attribute_names",
+    "class_names",
+    "enum_member_names",
+    "example_test_names",
+    "function_names",
+    "module_names",
+    "parameter_names",
+    "pascal_case",
+    "snake_case",
+    "stable_hash",
+    "type_class_names",
+    "type_module_names",
+    "version_module",
+]
+
+DEFAULT_NAMESPACE = "microsoft.graph"
+"""Types in this namespace are named by their short name alone."""
+
+KEYWORDS = frozenset(
+    "False None True and as assert async await break class continue def del elif else except "
+    "finally for from global if import in is lambda nonlocal not or pass raise return try "
+    "while with yield".split()
+)
+"""Python's hard keywords (fixed here so output never depends on the running Python)."""
+
+BUILTINS = frozenset(
+    "ArithmeticError AssertionError AttributeError BaseException BaseExceptionGroup "
+    "BlockingIOError BrokenPipeError BufferError BytesWarning ChildProcessError ConnectionAbortedError "
+    "ConnectionError ConnectionRefusedError ConnectionResetError DeprecationWarning EOFError Ellipsis "
+    "EncodingWarning EnvironmentError Exception ExceptionGroup FileExistsError FileNotFoundError "
+    "FloatingPointError FutureWarning GeneratorExit IOError ImportError ImportWarning IndentationError "
+    "IndexError InterruptedError IsADirectoryError KeyError KeyboardInterrupt LookupError MemoryError "
+    "ModuleNotFoundError NameError NotADirectoryError NotImplemented NotImplementedError OSError "
+    "OverflowError PendingDeprecationWarning PermissionError ProcessLookupError "
+    "PythonFinalizationError RecursionError ReferenceError ResourceWarning RuntimeError "
+    "RuntimeWarning StopAsyncIteration StopIteration SyntaxError SyntaxWarning SystemError "
+    "SystemExit TabError TimeoutError TypeError UnboundLocalError UnicodeDecodeError "
+    "UnicodeEncodeError UnicodeError UnicodeTranslateError UnicodeWarning UserWarning ValueError "
+    "Warning ZeroDivisionError abs aiter all anext any ascii bin bool breakpoint bytearray bytes "
+    "callable chr classmethod compile complex copyright credits delattr dict dir divmod enumerate "
+    "eval exec exit filter float format frozenset getattr globals hasattr hash help hex input int "
+    "isinstance issubclass iter len license list locals map max memoryview min next object oct "
+    "open ord pow print property quit range repr reversed round set setattr slice sorted "
+    "staticmethod str sum super tuple type vars zip".split()
+)
+"""Builtin names, minus ``id`` (an attribute or parameter called ``id`` shadows nothing we use)."""
+
+BASEMODEL_ATTRIBUTES = frozenset(
+    "construct copy dict from_orm json model_computed_fields model_config model_construct "
+    "model_copy model_dump model_dump_json model_extra model_fields model_fields_set "
+    "model_json_schema model_parametrized_name model_post_init model_rebuild model_validate "
+    "model_validate_json model_validate_strings parse_file parse_obj parse_raw schema schema_json "
+    "update_forward_refs validate".split()
+)
+"""Public attributes of pydantic's ``BaseModel`` that a field must not shadow."""
+
+TEMPLATE_GLOBALS = frozenset(
+    "Any ApiModel AsyncIterator AsyncSession Body Depends Enum Field Iterator Mapping "
+    "Reply Request Response Sequence Session TYPE_CHECKING APIRouter FastAPI abc annotations "
+    "enum httpx pytest router self cls app".split()
+)
+"""Names the templates bind at module or class level; generated names avoid them."""
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
+_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
+
+
+def _words(text: str) -> list[str]:
+    """Split any spelling (camelCase, PascalCase, snake, kebab, dotted, ...) into ASCII words."""
+    words: list[str] = []
+    for chunk in _SEPARATORS.split(text):
+        words.extend(_WORD.findall(chunk))
+    return words
+
+
+def snake_case(text: str) -> str:
+    """``displayName`` -> ``display_name``; empty when ``text`` has no ASCII letters or digits."""
+    return "_".join(word.lower() for word in _words(text))
+
+
+def pascal_case(text: str) -> str:
+    """``postalAddressType`` -> ``PostalAddressType``; acronyms keep their capitals."""
+    return "".join(word[:1].upper() + word[1:] for word in _words(text))
+
+
+def _camel(snake: str) -> str:
+    """``display_name`` -> ``displayName``: the canonical original of a snake name."""
+    first, *rest = snake.split("_")
+    return first + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def stable_hash(original: str, length: int = 6) -> str:
+    """A short hex digest of ``original``: the same on every run and every machine."""
+    return hashlib.sha256(original.encode("utf-8")).hexdigest()[:length]
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How one kind of name is spelled."""
+
+    convert: Callable[[str], str]
+    """Original spelling -> bare candidate (may be empty, may start with a digit)."""
+    owner: Callable[[str], str]
+    """Bare candidate -> the one original spelling that owns it without a hash."""
+    reserved: frozenset[str]
+    """Names this kind must avoid; a reserved candidate gets a trailing underscore."""
+    fallback: str
+    """The candidate used when the original has no usable characters."""
+    digit_prefix: str
+    """Put in front of a candidate that starts with a digit."""
+    joiner: str = "_"
+    """Between a colliding name and its hash."""
+    reserved_prefixes: tuple[str, ...] = ()
+    """Candidates starting with one of these are reserved too."""
+
+    def bare(self, original: str) -> str:
+        """The candidate before reserved-name escaping."""
+        candidate = self.convert(original)
+        if not candidate:
+            return self.fallback
+        if candidate[0].isdigit():
+            return self.digit_prefix + candidate
+        return candidate
+
+    def is_reserved(self, name: str) -> bool:
+        return name in self.reserved or name.startswith(self.reserved_prefixes)
+
+    def final(self, original: str) -> str:
+        """The name ``original`` gets when it collides with nothing."""
+        name = self.bare(original)
+        while self.is_reserved(name):
+            name += "_"
+        return name
+
+    def canonical(self, original: str) -> bool:
+        """True when ``original`` is the spelling that owns its name."""
+        name = self.final(original)
+        unescaped = name
+        while unescaped.endswith("_") and self.is_reserved(unescaped[:-1]):
+            unescaped = unescaped[:-1]
+        return self.owner(unescaped) == original
+
+
+def assign(
+    originals: Iterable[str], style: Style, taken: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Give each original a unique name in ``style``.
+
+    ``taken`` maps names already fixed elsewhere (a base class's attributes,
+    say) to the original that holds them: an original found there keeps that
+    name; any other original whose name is taken gets a hash.
+    """
+    fixed = dict(taken or {})
+    holder = {original: name for name, original in fixed.items()}
+    groups: dict[str, list[str]] = {}
+    for original in sorted(set(originals)):
+        if original not in holder:
+            groups.setdefault(style.final(original), []).append(original)
+    result = {original: holder[original] for original in set(originals) if original in holder}
+    hashed: list[tuple[str, str]] = []
+    for name, members in groups.items():
+        lone = len(members) == 1 and name not in fixed
+        for original in members:
+            if (lone or style.canonical(original)) and name not in fixed:
+                result[original] = name
+            else:
+                hashed.append((name, original))
+    used = set(result.values()) | set(fixed)
+    for name, original in sorted(hashed):
+        length = 6
+        while True:
+            candidate = name.rstrip("_") + style.joiner + stable_hash(original, length)
+            if candidate not in used and not style.is_reserved(candidate):
+                break
+            length += 2
+        result[original] = candidate
+        used.add(candidate)
+    return result
+
+
+def _snake_style(
+    reserved: frozenset[str], fallback: str, reserved_prefixes: tuple[str, ...] = ()
+) -> Style:
+    return Style(
+        convert=snake_case,
+        owner=_camel,
+        reserved=reserved,
+        fallback=fallback,
+        digit_prefix="n",
+        reserved_prefixes=reserved_prefixes,
+    )
+
+
+ATTRIBUTE = _snake_style(
+    KEYWORDS | BUILTINS | BASEMODEL_ATTRIBUTES | TEMPLATE_GLOBALS,
+    "unnamed",
+    reserved_prefixes=("model_validate", "model_dump", "model_fields"),
+)
+"""Model fields: snake_case, owned by their camelCase spelling."""
+
+PARAMETER = _snake_style(
+    KEYWORDS | BUILTINS | TEMPLATE_GLOBALS | {"body", "params", "service", "request"},
+    "value",
+)
+"""Function parameters (path placeholders)."""
+
+FUNCTION = Style(
+    convert=snake_case,
+    owner=lambda name: name.replace("_", "-"),
+    reserved=KEYWORDS | BUILTINS | TEMPLATE_GLOBALS | {"close", "aclose", "store", "seed"},
+    fallback="operation",
+    digit_prefix="n",
+)
+"""Operations: methods and handlers, owned by their kebab-case id (``customer-get``)."""
+
+MODULE = _snake_style(KEYWORDS | BUILTINS | TEMPLATE_GLOBALS | {"conftest"}, "unnamed")
+"""Modules of resources: snake_case, owned by their camelCase spelling."""
+
+CLASS = Style(
+    convert=pascal_case,
+    owner=_lower_first,
+    reserved=KEYWORDS | BUILTINS | TEMPLATE_GLOBALS,
+    fallback="Unnamed",
+    digit_prefix="N",
+)
+"""Class stems of resources: PascalCase, owned by their lowerCamel spelling."""
+
+ENUM_MEMBER = Style(
+    convert=lambda text: snake_case(text).upper(),
+    owner=lambda name: _camel(name.lower()),
+    reserved=KEYWORDS | frozenset({"MRO"}),
+    fallback="UNNAMED",
+    digit_prefix="N",
+)
+"""Enum members: UPPER_SNAKE, owned by their camelCase spelling."""
+
+TEST = Style(
+    convert=snake_case,
+    owner=lambda name: name,
+    reserved=frozenset(),
+    fallback="example",
+    digit_prefix="n",
+)
+"""Test functions (without the ``test_`` prefix), owned by their snake_case example name."""
+
+
+def _local(qualified: str) -> str:
+    """The part of a qualified type name after the default namespace."""
+    prefix = DEFAULT_NAMESPACE + "."
+    return qualified[len(prefix) :] if qualified.startswith(prefix) else qualified
+
+
+TYPE_CLASS = Style(
+    convert=lambda name: pascal_case(_local(name)),
+    owner=lambda name: f"{DEFAULT_NAMESPACE}.{_lower_first(name)}",
+    reserved=CLASS.reserved,
+    fallback="Unnamed",
+    digit_prefix="N",
+)
+"""Model classes, from qualified type names; ``microsoft.graph.x`` owns ``X``."""
+
+TYPE_MODULE = Style(
+    convert=lambda name: snake_case(_local(name)),
+    owner=lambda name: f"{DEFAULT_NAMESPACE}.{_camel(name)}",
+    reserved=MODULE.reserved,
+    fallback="unnamed",
+    digit_prefix="n",
+)
+"""Model modules, from qualified type names."""
+
+
+def attribute_names(
+    originals: Iterable[str], taken: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Field names for properties (``taken``: names fixed by base classes)."""
+    return assign(originals, ATTRIBUTE, taken)
+
+
+def parameter_names(originals: Iterable[str]) -> list[str]:
+    """Parameter names for path placeholders, in order; a repeated one gets ``_2``, ``_3``."""
+    names: list[str] = []
+    for original in originals:
+        name = PARAMETER.final(original)
+        base, count = name, 1
+        while name in names:
+            count += 1
+            name = f"{base.rstrip('_')}_{count}"
+        names.append(name)
+    return names
+
+
+def function_names(operation_ids: Iterable[str]) -> dict[str, str]:
+    """Method and handler names for operations, unique in their version."""
+    return assign(operation_ids, FUNCTION)
+
+
+def module_names(originals: Iterable[str]) -> dict[str, str]:
+    """Module names for resources."""
+    return assign(originals, MODULE)
+
+
+def class_names(originals: Iterable[str]) -> dict[str, str]:
+    """Class stems for resources (``customer`` -> ``Customer``)."""
+    return assign(originals, CLASS)
+
+
+def type_class_names(qualified: Iterable[str]) -> dict[str, str]:
+    """Model class names for qualified type names."""
+    return assign(qualified, TYPE_CLASS)
+
+
+def type_module_names(qualified: Iterable[str]) -> dict[str, str]:
+    """Model module names for qualified type names."""
+    return assign(qualified, TYPE_MODULE)
+
+
+def enum_member_names(originals: Iterable[str]) -> dict[str, str]:
+    """Enum member names."""
+    return assign(originals, ENUM_MEMBER)
+
+
+def example_test_names(example_names: Iterable[str]) -> dict[str, str]:
+    """Test function names (``test_`` included) for example names within one module."""
+    return {original: "test_" + name for original, name in assign(example_names, TEST).items()}
+
+
+def version_module(version: str) -> str:
+    """The module of an API version: ``v1.0`` -> ``v1_0``, ``beta`` -> ``beta``."""
+    name = snake_case(version) or "version"
+    if name[0].isdigit():
+        name = "v" + name
+    while MODULE.is_reserved(name):
+        name += "_"
+    return name

@@ -1,0 +1,309 @@
+"""Documented examples as generated tests, seeds and in-memory replies.
+
+:func:`replayable` decides which examples become tests; the diagnostics stage
+uses the same function (DG308) so that every example without a test is
+reported with its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from docgen.model import Body, Example, JsonValue, Operation, Resource
+from docgen.render.paths import PathTemplate, StorePlan, store_plan
+from docgen.render.text import doc_text, py_literal
+from docgen.render.types import is_collection
+
+__all__ = ["ExamplePlanner", "ExampleTest", "ReplyView", "SeedView", "TestCall", "replayable"]
+
+_NO_BODY_METHODS = frozenset({"GET", "DELETE", "HEAD", "OPTIONS"})
+
+
+def _json(body: Body | None) -> tuple[bool, JsonValue]:
+    """(present, value) of a body that is JSON; a body of only whitespace is absent."""
+    if body is None or (not body.is_json and not body.text.strip()):
+        return False, None
+    return True, body.json
+
+
+def _is_model(odata_type: str | None) -> bool:
+    return (
+        odata_type is not None
+        and not is_collection(odata_type)
+        and not odata_type.strip().lower().startswith("edm.")
+    )
+
+
+def _collection_response(operation: Operation) -> bool:
+    response = operation.response_type
+    return operation.kind == "list" or (response is not None and is_collection(response))
+
+
+def replayable(example: Example, operation: Operation) -> str | None:
+    """None when the generated tests replay ``example``, else the reason they do not."""
+    request, response = example.request, example.response
+    if response is None:
+        return "no documented response"
+    if not 200 <= response.status < 300:
+        return f"documented status {response.status} is not a success"
+    if request.method.upper() != operation.method.upper():
+        return f"example method {request.method} differs from the operation's {operation.method}"
+    if PathTemplate.parse(operation.path).match(request.path) is None:
+        return f"example path {request.path!r} does not fit the operation path {operation.path!r}"
+    if request.body is not None and request.body.text.strip() and not request.body.is_json:
+        return "request body is not JSON"
+    has_request, request_json = _json(request.body)
+    if has_request and request.method.upper() in _NO_BODY_METHODS:
+        return f"request body on a {request.method.upper()} request"
+    if has_request and _is_model(operation.request_type) and not isinstance(request_json, dict):
+        return "request body is not a JSON object"
+    if response.status == 204:
+        return None
+    if response.body is not None and response.body.text.strip() and not response.body.is_json:
+        return "response body is not JSON"
+    has_response, response_json = _json(response.body)
+    if _collection_response(operation):
+        if has_response and not (
+            isinstance(response_json, dict) and isinstance(response_json.get("value"), list)
+        ):
+            return "collection response has no 'value' array"
+    elif has_response and _is_model(operation.response_type):
+        if not isinstance(response_json, dict):
+            return "response body is not a JSON object"
+    plan = store_plan(operation.kind, PathTemplate.parse(operation.path))
+    if plan.action != "reply" and response.status != operation.response_status:
+        return (
+            f"example status {response.status} differs from the operation's "
+            f"{operation.response_status}"
+        )
+    return None
+
+
+# --------------------------------------------------------------------- views
+
+
+@dataclass(frozen=True, slots=True)
+class SeedView:
+    """An entity a test (or the default app) puts into the store first."""
+
+    collection: str
+    """Literal: the concrete collection (or singleton) path."""
+    key: str
+    """Literal: the id in the collection, ``None`` for a singleton."""
+    body: str
+    """Literal: the entity."""
+    create_path: str
+    """Literal: where a live service creates it, ``None`` when the docs have no create."""
+    binds_key: bool
+    """The id the seed returns is the one the test addresses (item operations)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyView:
+    """A documented example the in-memory service replies with."""
+
+    path: str
+    """Literal: the concrete path (decoded parameters)."""
+    request: str
+    """Literal: the request body, ``None`` when there was none."""
+    status: int
+    """The documented status."""
+    body: str
+    """Literal: the response body, ``None`` when there was none."""
+
+
+@dataclass(frozen=True, slots=True)
+class TestCall:
+    """How a test calls the client, decided by the renderer."""
+
+    __test__ = False
+
+    name: str
+    """The test function name."""
+    attr: str
+    """The client attribute of the resource."""
+    method: str
+    """The client method."""
+    iterator: bool
+    """The method returns an iterator (a collection)."""
+    params: tuple[str, ...]
+    """The path parameter names, in order."""
+    body_class: str | None
+    """The model class of the request body, when it is one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleTest:
+    """One generated test: replay one documented example."""
+
+    name: str
+    """The test function name."""
+    attr: str
+    """The client attribute of the resource."""
+    method: str
+    """The client method."""
+    iterator: bool
+    """The method returns an iterator (a collection)."""
+    doc: str
+    """Escaped docstring."""
+    seeds: tuple[SeedView, ...]
+    """What to seed first."""
+    args: tuple[tuple[str, str], ...]
+    """Keyword arguments of the client call: (name, expression over the test's locals)."""
+    status: int
+    """The documented status."""
+    has_body: bool
+    """The documented response has a JSON body to compare."""
+    response: str
+    """Literal: the documented response body."""
+    request: str
+    """Literal: the request body (``None`` when there is none)."""
+    body: str
+    """Expression of the ``body`` argument from the local ``request`` (empty: no body)."""
+    params: str
+    """Literal: the query parameters (empty: none)."""
+
+
+def _shape(template: PathTemplate, segments: int) -> tuple[str, ...]:
+    return tuple(
+        "{}" if any(t.param is not None for t in seg) else "".join(t.text for t in seg).lower()
+        for seg in template.segments()[:segments]
+    )
+
+
+class ExamplePlanner:
+    """Seeds, replies and tests for the examples of one API version."""
+
+    def __init__(self, operations: list[Operation]) -> None:
+        self.create_shapes = {
+            _shape(template, len(template.segments()))
+            for template in (PathTemplate.parse(op.path) for op in operations if op.kind == "create")
+        }
+
+    def entity_of(self, resource: Resource) -> JsonValue:
+        """A documented entity of the resource (first get example), for operations whose
+        example shows none (delete, an update answered with 204)."""
+        for op in resource.operations:
+            if op.kind != "get":
+                continue
+            for example in op.examples:
+                if example.response is None:
+                    continue
+                present, body = _json(example.response.body)
+                if present and isinstance(body, dict):
+                    return body
+        return {}
+
+    def seeds(self, op: Operation, example: Example, fallback: JsonValue) -> list[SeedView]:
+        """What the store must hold before ``example`` is sent (empty when nothing)."""
+        template = PathTemplate.parse(op.path)
+        plan = store_plan(op.kind, template)
+        values = template.match(example.request.path)
+        if values is None or plan.action in ("reply", "create"):
+            return []
+        collection = template.fill(values, plan.segments)
+        create = (
+            repr(collection)
+            if _shape(template, plan.segments) in self.create_shapes
+            else "None"
+        )
+        present, body = (False, None)
+        if example.response is not None:
+            present, body = _json(example.response.body)
+        if plan.action == "list":
+            items = body.get("value") if isinstance(body, dict) else None
+            return [
+                SeedView(repr(collection), repr(_key(item, index)), py_literal(item), create, False)
+                for index, item in enumerate(items if isinstance(items, list) else [])
+            ]
+        entity = body if present and isinstance(body, dict) else fallback
+        if plan.key is None:
+            return [SeedView(repr(collection), "None", py_literal(entity), "None", False)]
+        key = values[plan.key]
+        return [SeedView(repr(collection), repr(key), py_literal(entity), create, True)]
+
+    def replies(self, op: Operation, plan: StorePlan) -> list[ReplyView]:
+        """Documented examples the in-memory service answers from (actions, odd paths,
+        and create defaults)."""
+        if plan.action not in ("reply", "create"):
+            return []
+        template = PathTemplate.parse(op.path)
+        result = []
+        for example in op.examples:
+            if example.response is None or replayable(example, op) is not None:
+                continue
+            values = template.match(example.request.path)
+            assert values is not None
+            _, request = _json(example.request.body)
+            has_response, body = _json(example.response.body)
+            result.append(
+                ReplyView(
+                    repr(template.fill(values)),
+                    py_literal(request),
+                    example.response.status,
+                    py_literal(body) if has_response else "None",
+                )
+            )
+        return result
+
+    def default_seeds(self, resource: Resource) -> list[SeedView]:
+        """Entities the default app starts with: those shown by get and list examples."""
+        result: list[SeedView] = []
+        for op in resource.operations:
+            if op.kind not in ("get", "list"):
+                continue
+            for example in op.examples:
+                if replayable(example, op) is None:
+                    result.extend(self.seeds(op, example, {}))
+        return result
+
+    def test(
+        self, op: Operation, example: Example, call: TestCall, fallback: JsonValue
+    ) -> ExampleTest:
+        """The test replaying a replayable example."""
+        assert example.response is not None
+        template = PathTemplate.parse(op.path)
+        values = template.match(example.request.path)
+        assert values is not None
+        seeds = self.seeds(op, example, fallback)
+        plan = store_plan(op.kind, template)
+        args = [
+            (param, "entity_id" if index == plan.key and seeds else repr(values[index]))
+            for index, param in enumerate(call.params)
+        ]
+        has_request, request = _json(example.request.body)
+        body = ""
+        if has_request:
+            body = "request"
+            if call.body_class is not None:
+                body = f"_models.{call.body_class}.model_validate(request)"
+            args.append(("body", "body"))
+        params = ""
+        if example.request.query:
+            params = py_literal(dict(parse_qsl(example.request.query, keep_blank_values=True)))
+            args.append(("params", "params"))
+        has_response, response = _json(example.response.body)
+        source = example.source
+        return ExampleTest(
+            name=call.name,
+            attr=call.attr,
+            method=call.method,
+            iterator=call.iterator,
+            doc=doc_text(f"Replay example {example.name!r} ({source.path}:{source.line})."),
+            seeds=tuple(seeds),
+            args=tuple(args),
+            status=example.response.status,
+            has_body=has_response and example.response.status != 204,
+            response=py_literal(response),
+            request=py_literal(request) if has_request else "None",
+            body=body,
+            params=params,
+        )
+
+
+def _key(item: JsonValue, index: int) -> str:
+    if isinstance(item, dict) and isinstance(item.get("id"), (str, int)):
+        return str(item["id"])
+    return f"item-{index}"
+

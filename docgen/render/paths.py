@@ -1,0 +1,178 @@
+"""Path templates of operations: their parameters, routes, and how the in-memory
+store serves them.
+
+A template such as ``/financials/companies/{companyId}/customers/{customerId}``
+is split into literal text and placeholders; every placeholder gets a fresh
+Python identifier (:func:`docgen.names.parameter_names`), whatever characters
+the docs put between its braces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import unquote
+
+from docgen.names import parameter_names
+
+__all__ = ["PathTemplate", "StorePlan", "store_plan"]
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_PLAIN_SEGMENT = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+StoreAction = Literal[
+    "create", "list", "get", "update", "replace", "delete", "get_single", "update_single",
+    "replace_single", "reply",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """Literal text (``param`` is None) or a placeholder (``param`` is its index)."""
+
+    text: str
+    """The literal text, or the placeholder's text between the braces."""
+    param: int | None = None
+    """Index of the parameter, for a placeholder."""
+
+
+@dataclass(frozen=True, slots=True)
+class PathTemplate:
+    """A parsed path template."""
+
+    tokens: tuple[Token, ...]
+    """Literal text and placeholders, in order."""
+    originals: tuple[str, ...]
+    """Placeholder texts, in order."""
+    names: tuple[str, ...]
+    """Their Python identifiers, in order."""
+
+    @classmethod
+    def parse(cls, path: str) -> PathTemplate:
+        """Parse ``path`` (a trailing slash is dropped, a leading one added)."""
+        path = "/" + path.strip().strip("/")
+        tokens: list[Token] = []
+        originals: list[str] = []
+        position = 0
+        for match in _PLACEHOLDER.finditer(path):
+            if match.start() > position:
+                tokens.append(Token(path[position : match.start()]))
+            tokens.append(Token(match.group(1), len(originals)))
+            originals.append(match.group(1))
+            position = match.end()
+        if position < len(path):
+            tokens.append(Token(path[position:]))
+        return cls(tuple(tokens), tuple(originals), tuple(parameter_names(originals)))
+
+    def segments(self) -> list[list[Token]]:
+        """Tokens per path segment (placeholders never split a segment)."""
+        segments: list[list[Token]] = [[]]
+        for token in self.tokens:
+            if token.param is not None:
+                segments[-1].append(token)
+                continue
+            for index, piece in enumerate(token.text.split("/")):
+                if index:
+                    segments.append([])
+                if piece:
+                    segments[-1].append(Token(piece))
+        return [segment for segment in segments if segment] or [[]]
+
+    def route(self) -> str:
+        """The FastAPI route path: placeholders renamed to their identifiers."""
+        return "".join(
+            token.text if token.param is None else "{" + self.names[token.param] + "}"
+            for token in self.tokens
+        )
+
+    def _pattern(self) -> re.Pattern[str]:
+        parts = [
+            re.escape(token.text) if token.param is None else "([^/]+)" for token in self.tokens
+        ]
+        return re.compile("^" + "".join(parts) + "/?$", re.IGNORECASE)
+
+    def match(self, concrete: str) -> tuple[str, ...] | None:
+        """The (decoded) parameter values of a concrete path, or None when it does not fit."""
+        found = self._pattern().match("/" + concrete.strip().lstrip("/"))
+        if found is None:
+            return None
+        return tuple(unquote(value) for value in found.groups())
+
+    def fill(self, values: tuple[str, ...], segments: int | None = None) -> str:
+        """The concrete path for parameter values (only the first ``segments`` segments)."""
+        chosen = self.segments()[:segments]
+        return "/" + "/".join(
+            "".join(t.text if t.param is None else values[t.param] for t in segment)
+            for segment in chosen
+        )
+
+    def expression(self, segments: int | None = None, quote: str = "") -> str:
+        """A Python expression building the concrete path from the parameters.
+
+        Literal parts are ``repr`` literals; each parameter is wrapped in the
+        function named by ``quote`` (none when empty).
+        """
+        pieces: list[str] = []
+        literal = ""
+        for index, segment in enumerate(self.segments()[:segments]):
+            literal += "/"
+            for token in segment:
+                if token.param is None:
+                    literal += token.text
+                    continue
+                if literal:
+                    pieces.append(repr(literal))
+                    literal = ""
+                name = self.names[token.param]
+                pieces.append(f"{quote}({name})" if quote else name)
+        if literal:
+            pieces.append(repr(literal))
+        return " + ".join(pieces) if pieces else repr("/")
+
+
+@dataclass(frozen=True, slots=True)
+class StorePlan:
+    """How the in-memory service serves an operation."""
+
+    action: StoreAction
+    """What it does with the store (``reply``: answer with a documented example)."""
+    segments: int
+    """How many leading segments make the collection (or singleton) path."""
+    key: int | None
+    """Index of the parameter holding the entity id, for item operations."""
+
+
+def _plain(segment: list[Token]) -> bool:
+    return len(segment) == 1 and segment[0].param is None and bool(
+        _PLAIN_SEGMENT.match(segment[0].text)
+    )
+
+
+def _placeholder(segment: list[Token]) -> bool:
+    return len(segment) == 1 and segment[0].param is not None
+
+
+_ITEM_ACTIONS: dict[str, StoreAction] = {
+    "get": "get", "update": "update", "replace": "replace", "delete": "delete",
+}
+_COLLECTION_ACTIONS: dict[str, StoreAction] = {
+    "create": "create", "list": "list", "get": "get_single", "update": "update_single",
+    "replace": "replace_single",
+}
+
+
+def store_plan(kind: str, template: PathTemplate) -> StorePlan:
+    """Map an operation onto the store, or onto documented replies when it cannot be."""
+    segments = template.segments()
+    reply = StorePlan("reply", len(segments), None)
+    if kind == "action" or not segments[0]:
+        return reply
+    if not all(_plain(segment) or _placeholder(segment) for segment in segments):
+        return reply
+    last = segments[-1]
+    if _placeholder(last) and kind in _ITEM_ACTIONS:
+        return StorePlan(_ITEM_ACTIONS[kind], len(segments) - 1, last[0].param)
+    if _plain(last) and kind in _COLLECTION_ACTIONS:
+        return StorePlan(_COLLECTION_ACTIONS[kind], len(segments), None)
+    return reply

@@ -1,0 +1,398 @@
+"""View data for the templates, built from the model.
+
+Everything a template prints is finished here: names (from
+:mod:`docgen.names`), annotations, literals (``repr``) and doc text (through
+:func:`docgen.render.text.doc_text`). Templates only choose and repeat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from docgen import names
+from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
+from docgen.render.paths import PathTemplate, StorePlan, store_plan
+from docgen.render.text import doc_text
+from docgen.render.types import TypeMap, collection_item, is_collection
+
+__all__ = [
+    "EnumMemberView",
+    "FieldView",
+    "ModelView",
+    "OperationView",
+    "ParamView",
+    "VersionContext",
+]
+
+ODATA_TYPE = "@odata.type"
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_DOC_LIMIT = 600
+
+
+def _doc(*parts: str) -> str:
+    """Doc text for a docstring: non-empty parts joined, made safe."""
+    return doc_text(" ".join(part.strip() for part in parts if part and part.strip()), _DOC_LIMIT)
+
+
+# --------------------------------------------------------------------- models
+
+
+@dataclass(frozen=True, slots=True)
+class FieldView:
+    """One model field."""
+
+    name: str
+    """The attribute name."""
+    alias: str
+    """The documented name, as a Python literal."""
+    annotation: str
+    """The annotation without ``| None``."""
+    doc: str
+    """Escaped description."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnumMemberView:
+    """One enum member."""
+
+    name: str
+    """The member name."""
+    value: str
+    """The documented value, as a Python literal."""
+    doc: str
+    """Escaped description."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelView:
+    """One model module: a class for a TypeDef."""
+
+    module: str
+    """The module name."""
+    class_name: str
+    """The class name."""
+    is_enum: bool
+    """An enum rather than a model."""
+    doc: str
+    """Escaped class docstring."""
+    base: str
+    """The base class name (``ApiModel`` when none)."""
+    base_module: str | None
+    """Module of the base class when it is a generated model."""
+    fields: tuple[FieldView, ...]
+    """Fields declared here (inherited ones are not repeated)."""
+    members: tuple[EnumMemberView, ...]
+    """Enum members."""
+    imports: tuple[tuple[str, str], ...]
+    """(module, class) pairs needed for annotations only (under TYPE_CHECKING)."""
+    uses_any: bool
+    """Some annotation is ``Any``."""
+
+
+# --------------------------------------------------------------------- operations
+
+
+@dataclass(frozen=True, slots=True)
+class ParamView:
+    """A path parameter."""
+
+    name: str
+    """The identifier."""
+    doc: str
+    """Escaped description (the placeholder as documented)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OperationView:
+    """Everything the client, service, router and in-memory templates print for an operation."""
+
+    name: str
+    """Method and handler name (unique in its version)."""
+    doc: str
+    """Escaped docstring."""
+    method: str
+    """HTTP method as a literal (``'POST'``)."""
+    decorator: str
+    """``post``, ``get``, ... (the FastAPI router method)."""
+    route: str
+    """The FastAPI route path as a literal."""
+    client_path: str
+    """Expression building the request path in the client (parameters percent-encoded)."""
+    server_path: str
+    """Expression building the concrete path in the in-memory service."""
+    params: tuple[ParamView, ...]
+    """Path parameters in order."""
+    has_body: bool
+    """The operation takes a request body."""
+    body_required: bool
+    """The body is a model and must be given."""
+    client_body: str
+    """Annotation of the client's ``body`` argument."""
+    server_body: str
+    """Annotation of the handler's and the service's ``body`` argument."""
+    model_body: bool
+    """The body is a model (else plain JSON)."""
+    status: int
+    """The documented status."""
+    kind: str
+    """Collection (``iterator``), ``model``, ``none`` or ``any``: what the client returns."""
+    item: str
+    """The model class (qualified with ``_models.``) of the result or its items; empty if none."""
+    item_annotation: str
+    """Annotation of the result, or of one item for a collection."""
+    service_return: str
+    """Return annotation of the service method."""
+    store: StorePlan
+    """How the in-memory service serves it."""
+    collection_path: str
+    """Expression of the store collection (or singleton) path."""
+    key: str
+    """The parameter holding the entity id (item operations)."""
+    server_times: str
+    """Literal tuple of read-only timestamp properties set on create."""
+
+
+class VersionContext:
+    """Names and lookups for one API version, computed once and shared by its files."""
+
+    def __init__(self, package: str, version: ApiVersion) -> None:
+        self.package = package
+        self.version = version
+        self.module = names.version_module(version.name)
+        self.prefix = f"{package}.{self.module}"
+        self.typedefs: dict[str, TypeDef] = {}
+        for typedef in version.types:
+            self.typedefs.setdefault(typedef.name.lower(), typedef)
+        qualified = [typedef.name for typedef in self.typedefs.values()]
+        self.type_classes = names.type_class_names(qualified)
+        self.type_modules = names.type_module_names(qualified)
+        self.types = TypeMap(
+            classes={
+                key: self.type_classes[t.name]
+                for key, t in self.typedefs.items()
+                if t.kind != "enum"
+            },
+            enums=frozenset(key for key, t in self.typedefs.items() if t.kind == "enum"),
+        )
+        resources = [resource.name for resource in version.resources]
+        self.resource_modules = names.module_names(resources)
+        self.resource_classes = names.class_names(resources)
+        self.op_names = names.function_names(
+            op.id for resource in version.resources for op in resource.operations
+        )
+        self._fields: dict[str, dict[str, str]] = {}
+
+    # ----------------------------------------------------------------- types
+
+    def base_of(self, typedef: TypeDef) -> TypeDef | None:
+        """The documented base type, when it is a generated model (cycles broken)."""
+        seen = {typedef.name.lower()}
+        base = typedef.base_type
+        if base is None or base.lower() in seen:
+            return None
+        found = self.typedefs.get(base.lower())
+        if found is None or found.kind == "enum":
+            return None
+        current: TypeDef | None = found
+        while current is not None and current.base_type:
+            key = current.base_type.lower()
+            if key in seen:
+                return None
+            seen.add(key)
+            current = self.typedefs.get(key)
+        return found
+
+    def chain(self, typedef: TypeDef) -> list[TypeDef]:
+        """The type and its generated ancestors, root first."""
+        chain = [typedef]
+        base = self.base_of(typedef)
+        while base is not None:
+            chain.insert(0, base)
+            base = self.base_of(base)
+        return chain
+
+    def own_properties(self, typedef: TypeDef) -> list[Property]:
+        """Properties declared on this type and not on an ancestor, deduplicated."""
+        inherited = {p.name for t in self.chain(typedef)[:-1] for p in t.properties}
+        seen: set[str] = set()
+        result = []
+        for prop in typedef.properties:
+            if prop.name in seen or prop.name in inherited or prop.name == ODATA_TYPE:
+                continue
+            seen.add(prop.name)
+            result.append(prop)
+        return result
+
+    def field_names(self, typedef: TypeDef) -> dict[str, str]:
+        """Documented property name -> attribute, for the type and its ancestors."""
+        key = typedef.name.lower()
+        if key in self._fields:
+            return self._fields[key]
+        base = self.base_of(typedef)
+        taken = {"odata_type": ODATA_TYPE}
+        if base is not None:
+            taken.update({name: original for original, name in self.field_names(base).items()})
+        own = names.attribute_names((p.name for p in self.own_properties(typedef)), taken)
+        result = {original: name for name, original in taken.items()}
+        result.update(own)
+        self._fields[key] = result
+        return result
+
+    def model_view(self, typedef: TypeDef) -> ModelView:
+        """The view of one model module."""
+        class_name = self.type_classes[typedef.name]
+        doc = _doc(typedef.description) or doc_text(f"The {typedef.name} type.")
+        if typedef.kind == "enum":
+            member_names = names.enum_member_names(m.name for m in typedef.members)
+            members: dict[str, EnumMemberView] = {}
+            for member in typedef.members:
+                members.setdefault(
+                    member.name,
+                    EnumMemberView(
+                        member_names[member.name], repr(member.name), _doc(member.description)
+                    ),
+                )
+            return ModelView(
+                self.type_modules[typedef.name], class_name, True, doc, "", None, (),
+                tuple(members.values()), (), False,
+            )
+        base = self.base_of(typedef)
+        field_names = self.field_names(typedef)
+        fields = []
+        imports: set[tuple[str, str]] = set()
+        uses_any = False
+        for prop in self.own_properties(typedef):
+            annotation = self.types.annotation(prop.type, lambda name: name)
+            uses_any = uses_any or "Any" in _words(annotation)
+            referenced = self.types.referenced(prop.type)
+            if referenced is not None:
+                imports.add((self._module_of_class(referenced), referenced))
+            fields.append(
+                FieldView(field_names[prop.name], repr(prop.name), annotation, _doc(prop.description))
+            )
+        base_class = self.type_classes[base.name] if base is not None else "ApiModel"
+        imports = {
+            (module, name) for module, name in imports if name not in (class_name, base_class)
+        }
+        return ModelView(
+            module=self.type_modules[typedef.name],
+            class_name=class_name,
+            is_enum=False,
+            doc=doc,
+            base=base_class,
+            base_module=self.type_modules[base.name] if base is not None else None,
+            fields=tuple(fields),
+            members=(),
+            imports=tuple(sorted(imports)),
+            uses_any=uses_any,
+        )
+
+    @cached_property
+    def _class_modules(self) -> dict[str, str]:
+        return {self.type_classes[t.name]: self.type_modules[t.name] for t in self.typedefs.values()}
+
+    def _module_of_class(self, class_name: str) -> str:
+        return self._class_modules[class_name]
+
+    def model_views(self) -> list[ModelView]:
+        """Every model module, by module name."""
+        views = [self.model_view(t) for t in self.typedefs.values()]
+        return sorted(views, key=lambda view: view.module)
+
+    # ----------------------------------------------------------------- operations
+
+    def typedef_of(self, odata_type: str | None) -> TypeDef | None:
+        """The TypeDef of a (collection of a) type."""
+        if odata_type is None:
+            return None
+        return self.typedefs.get(collection_item(odata_type).lower())
+
+    def server_times(self, op: Operation) -> tuple[str, ...]:
+        """Read-only DateTimeOffset properties of what a create makes (set to now)."""
+        typedef = self.typedef_of(op.response_type) or self.typedef_of(op.request_type)
+        if typedef is None or typedef.kind == "enum":
+            return ()
+        found = {
+            prop.name
+            for t in self.chain(typedef)
+            for prop in t.properties
+            if prop.read_only and prop.type.lower() == "edm.datetimeoffset"
+        }
+        return tuple(sorted(found))
+
+    def operation_view(self, op: Operation) -> OperationView:
+        """The view of one operation."""
+        template = PathTemplate.parse(op.path)
+        plan = store_plan(op.kind, template)
+        qualify = lambda name: f"_models.{name}"  # noqa: E731
+        body_class = self.types.model_class(op.request_type)
+        has_body = op.method.upper() in _BODY_METHODS
+        if body_class is not None:
+            client_body = f"_models.{body_class} | Mapping[str, Any]"
+            server_body = f"_models.{body_class}"
+        elif has_body and op.request_type is not None and is_collection(op.request_type):
+            client_body = "Any"
+            server_body = self.types.annotation(op.request_type, qualify) + " | None"
+        else:
+            client_body = server_body = "Any"
+        response = op.response_type
+        collection = op.kind == "list" or (response is not None and is_collection(response))
+        item_type = collection_item(response) if response is not None else None
+        item_class = self.types.model_class(item_type)
+        item_annotation = (
+            self.types.annotation(item_type, qualify) if item_type is not None else "Any"
+        )
+        if collection:
+            kind = "iterator"
+            service_return = f"Sequence[{item_annotation}] | Reply"
+        elif response is None:
+            kind, item_annotation = "none", "None"
+            service_return = "Reply | None"
+        elif item_class is not None:
+            kind = "model"
+            service_return = f"{item_annotation} | Reply"
+        else:
+            kind = "any"
+            service_return = "Any"
+        params = tuple(
+            ParamView(name, doc_text(f"The {original} path parameter."))
+            for name, original in zip(template.names, template.originals)
+        )
+        return OperationView(
+            name=self.op_names[op.id],
+            doc=_doc(op.title + ".", op.description) or doc_text(op.id),
+            method=repr(op.method.upper()),
+            decorator=op.method.lower() if op.method.upper() in _DECORATORS else "api_route",
+            route=repr(template.route()),
+            client_path=template.expression(quote="path_value"),
+            server_path=template.expression(),
+            params=params,
+            has_body=has_body,
+            body_required=has_body and body_class is not None,
+            client_body=client_body,
+            server_body=server_body,
+            model_body=body_class is not None,
+            status=op.response_status,
+            kind=kind,
+            item=f"_models.{item_class}" if item_class is not None else "",
+            item_annotation=item_annotation,
+            service_return=service_return,
+            store=plan,
+            collection_path=template.expression(plan.segments),
+            key=template.names[plan.key] if plan.key is not None else "",
+            server_times=repr(self.server_times(op)),
+        )
+
+    def resource_module(self, resource: Resource) -> str:
+        return self.resource_modules[resource.name]
+
+    def resource_class(self, resource: Resource) -> str:
+        return self.resource_classes[resource.name]
+
+
+_DECORATORS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+
+
+def _words(annotation: str) -> set[str]:
+    return set(annotation.replace("[", " ").replace("]", " ").replace("|", " ").split())
