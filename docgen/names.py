@@ -40,6 +40,7 @@ __all__ = [
     "type_class_names",
     "type_module_names",
     "version_module",
+    "version_modules",
 ]
 
 DEFAULT_NAMESPACE = "microsoft.graph"
@@ -357,11 +358,26 @@ def example_test_names(example_names: Iterable[str]) -> dict[str, str]:
     return {original: "test_" + name for original, name in assign(example_names, TEST).items()}
 
 
+def _version_bare(version: str) -> str:
+    name = snake_case(version)
+    return "v" + name if name[:1].isdigit() else name
+
+
+VERSION = Style(
+    convert=_version_bare,
+    owner=lambda name: name.replace("_", "."),
+    reserved=MODULE.reserved,
+    fallback="version",
+    digit_prefix="v",
+)
+"""Version modules: ``v1.0`` -> ``v1_0``, ``beta`` -> ``beta``."""
+
+
 def version_module(version: str) -> str:
-    """The module of an API version: ``v1.0`` -> ``v1_0``, ``beta`` -> ``beta``."""
-    name = snake_case(version) or "version"
-    if name[0].isdigit():
-        name = "v" + name
-    while MODULE.is_reserved(name):
-        name += "_"
-    return name
+    """The module of an API version when it collides with no other."""
+    return VERSION.final(version)
+
+
+def version_modules(versions: Iterable[str]) -> dict[str, str]:
+    """Modules of API versions, unique."""
+    return assign(versions, VERSION)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from docgen.config import Config
 from docgen.fmt import format_python
 from docgen.model import DocSet
+from docgen.names import version_modules
 from docgen.render.examples import ExamplePlanner, replayable
 from docgen.render.files import RUNTIME_MODULES, Renderer, builtin_templates
 from docgen.render.text import header
@@ -37,8 +38,11 @@ def _files(r: Renderer, docset: DocSet) -> Iterator[tuple[str, str]]:
     yield r.root_conftest()
     for name in ("__init__", *RUNTIME_MODULES):
         yield r.runtime_module(name)
-    for version in docset.versions:
-        yield from _version_files(r, VersionContext(r.package, version))
+    modules = version_modules(version.name for version in docset.versions)
+    contexts = [VersionContext(r.package, v, modules[v.name]) for v in docset.versions]
+    yield r.package_app([(ctx.module, ctx.version.name) for ctx in contexts])
+    for ctx in contexts:
+        yield from _version_files(r, ctx)
 
 
 def _version_files(r: Renderer, ctx: VersionContext) -> Iterator[tuple[str, str]]:

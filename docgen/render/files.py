@@ -52,6 +52,16 @@ def make_environment(user_templates: Path | None) -> jinja2.Environment:
 
 
 @dataclass(frozen=True, slots=True)
+class VersionMount:
+    """A version's app in the app of every version."""
+
+    module: str
+    """The version module."""
+    path: str
+    """Literal: the mount path (``'/v1.0'``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ResourceNames:
     """The names of one resource, for the aggregate files of its version."""
 
@@ -101,6 +111,18 @@ class Renderer:
                 header=header(what="runtime support shared by every API version"),
             )
         return f"{self.package}/_runtime/{name}.py", text
+
+    def package_app(self, versions: list[tuple[str, str]]) -> tuple[str, str]:
+        """The app mounting every version's app; ``versions``: (module, version name)."""
+        text = self._render(
+            "package_app.py.jinja",
+            header=header(what="every API version"),
+            versions=[
+                VersionMount(module, repr("/" + name.strip("/"))) for module, name in versions
+            ],
+            first_version=doc_text(versions[0][1]) if versions else "v1.0",
+        )
+        return f"{self.package}/app.py", text
 
     def root_conftest(self) -> tuple[str, str]:
         text = self._render("root_conftest.py.jinja", header=header(what="test configuration"))
@@ -287,7 +309,10 @@ class Renderer:
 
     def tests_conftest(self, ctx: VersionContext) -> tuple[str, str]:
         text = self._render(
-            "test_conftest.py.jinja", header=self._version_header(ctx), **self._common(ctx)
+            "test_conftest.py.jinja",
+            header=self._version_header(ctx),
+            version_literal=repr(ctx.version.name),
+            **self._common(ctx),
         )
         return f"tests/{ctx.module}/conftest.py", text
 

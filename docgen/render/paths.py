@@ -9,6 +9,7 @@ the docs put between its braces.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -50,6 +51,11 @@ class PathTemplate:
 
     @classmethod
     def parse(cls, path: str) -> PathTemplate:
+        """Parse ``path`` (cached: templates are parsed for every file that needs them)."""
+        return _parse(path)
+
+    @classmethod
+    def _parse(cls, path: str) -> PathTemplate:
         """Parse ``path`` (a trailing slash is dropped, a leading one added)."""
         path = "/" + path.strip().strip("/")
         tokens: list[Token] = []
@@ -129,6 +135,11 @@ class PathTemplate:
         if literal:
             pieces.append(repr(literal))
         return " + ".join(pieces) if pieces else repr("/")
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(path: str) -> PathTemplate:
+    return PathTemplate._parse(path)
 
 
 @dataclass(frozen=True, slots=True)

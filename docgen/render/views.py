@@ -156,10 +156,10 @@ class OperationView:
 class VersionContext:
     """Names and lookups for one API version, computed once and shared by its files."""
 
-    def __init__(self, package: str, version: ApiVersion) -> None:
+    def __init__(self, package: str, version: ApiVersion, module: str | None = None) -> None:
         self.package = package
         self.version = version
-        self.module = names.version_module(version.name)
+        self.module = module or names.version_module(version.name)
         self.prefix = f"{package}.{self.module}"
         self.typedefs: dict[str, TypeDef] = {}
         for typedef in version.types:
@@ -182,6 +182,7 @@ class VersionContext:
             op.id for resource in version.resources for op in resource.operations
         )
         self._fields: dict[str, dict[str, str]] = {}
+        self._operations: dict[int, OperationView] = {}
 
     # ----------------------------------------------------------------- types
 
@@ -322,7 +323,13 @@ class VersionContext:
         return tuple(sorted(found))
 
     def operation_view(self, op: Operation) -> OperationView:
-        """The view of one operation."""
+        """The view of one operation (computed once)."""
+        view = self._operations.get(id(op))
+        if view is None:
+            view = self._operations[id(op)] = self._operation_view(op)
+        return view
+
+    def _operation_view(self, op: Operation) -> OperationView:
         template = PathTemplate.parse(op.path)
         plan = store_plan(op.kind, template)
         qualify = lambda name: f"_models.{name}"  # noqa: E731
