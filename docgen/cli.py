@@ -19,6 +19,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -135,30 +136,38 @@ def _display(root: Path, path: str) -> str:
         return str(full)
 
 
-def _summary(diags: Sequence[Diagnostic], pages: int) -> dict[str, object]:
-    by_severity = Counter(d.severity.value for d in diags)
-    return {
-        "pages": pages,
-        "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
-        "by_code": dict(sorted(Counter(d.code for d in diags).items())),
-        "pages_with_errors": len({d.span.path for d in diags if d.severity is Severity.ERROR}),
-    }
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts over a run's diagnostics."""
+
+    pages: int
+    """Pages read (those that could not be read included)."""
+    by_severity: dict[str, int]
+    """error / warning / info -> count, all three always present."""
+    by_code: dict[str, int]
+    """Code -> count, sorted by code."""
+    pages_with_errors: int
+    """Pages with at least one error."""
+
+    @classmethod
+    def of(cls, diags: Sequence[Diagnostic], pages: int) -> Summary:
+        severities = Counter(d.severity.value for d in diags)
+        return cls(
+            pages,
+            {s.value: severities.get(s.value, 0) for s in Severity},
+            dict(sorted(Counter(d.code for d in diags).items())),
+            len({d.span.path for d in diags if d.severity is Severity.ERROR}),
+        )
+
+    def line(self) -> str:
+        counts = ", ".join(_plural(n, severity) for severity, n in self.by_severity.items())
+        detail = f" ({', '.join(f'{c}: {n}' for c, n in self.by_code.items())})" if self.by_code else ""
+        bad = _plural(self.pages_with_errors, "page")
+        return f"docgen: {_plural(self.pages, 'page')}: {counts}{detail}; {bad} with errors"
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
-
-
-def _summary_line(summary: dict[str, object]) -> str:
-    severities = summary["by_severity"]
-    codes = summary["by_code"]
-    assert isinstance(severities, dict) and isinstance(codes, dict)
-    counts = ", ".join(_plural(severities[s.value], s.value) for s in Severity)
-    detail = f" ({', '.join(f'{c}: {n}' for c, n in codes.items())})" if codes else ""
-    pages = summary["pages"]
-    bad = summary["pages_with_errors"]
-    assert isinstance(pages, int) and isinstance(bad, int)
-    return f"docgen: {_plural(pages, 'page')}: {counts}{detail}; {_plural(bad, 'page')} with errors"
 
 
 def report_diagnostics(
@@ -167,7 +176,7 @@ def report_diagnostics(
     """Print the diagnostics, sorted by place, then a summary line (or one JSON document)."""
     ordered = sorted(diags, key=Diagnostic.sort_key)
     pages = len(loaded.pages) + len({d.span.path for d in loaded.diagnostics})
-    summary = _summary(ordered, pages)
+    summary = Summary.of(ordered, pages)
     if args.diagnostics_format == "json":
         records = [
             {
@@ -180,14 +189,14 @@ def report_diagnostics(
             }
             for d in ordered
         ]
-        json.dump({"diagnostics": records, "summary": summary}, stream, indent=1, ensure_ascii=False)
+        json.dump({"diagnostics": records, "summary": to_json(summary)}, stream, indent=1, ensure_ascii=False)
         stream.write("\n")
         return
     for d in ordered:
         if d.severity is not Severity.INFO or args.verbose:
             span = f"{_display(loaded.root, d.span.path)}:{d.span.line}:{d.span.col}"
             stream.write(f"{span}: {d.severity.value} {d.code} {d.message}\n")
-    stream.write(_summary_line(summary) + "\n")
+    stream.write(summary.line() + "\n")
 
 
 def _failing(diags: Sequence[Diagnostic], strict: bool) -> bool:
@@ -198,14 +207,15 @@ def _failing(diags: Sequence[Diagnostic], strict: bool) -> bool:
 # --------------------------------------------------------------------- commands
 
 
-def _load(specs: Path | Sequence[Path], config: Config, args: argparse.Namespace) -> tuple[DocSet, LoadedPages]:
+def _load(specs: Path | Sequence[Path], config: Config, args: argparse.Namespace) -> DocSet:
+    """Parse and link the pages, and report their diagnostics on stderr."""
     try:
         loaded = load_pages(specs, config)
     except SpecsError as error:
         raise UsageError(str(error)) from None
     docset = build(loaded)
     report_diagnostics(docset.diagnostics, loaded, args, sys.stderr)
-    return docset, loaded
+    return docset
 
 
 def describe(docset: DocSet) -> str:
@@ -228,7 +238,7 @@ def describe(docset: DocSet) -> str:
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     config = _config()
-    docset, _ = _load(args.paths, config, args)
+    docset = _load(args.paths, config, args)
     if args.format == "json":
         data = to_json(docset)
         assert isinstance(data, dict)
@@ -255,7 +265,7 @@ def _write_summary(report: WriteReport, out: Path) -> str:
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     config = _settings(args)
-    docset, _ = _load(config.specs, config, args)
+    docset = _load(config.specs, config, args)
     failing = _failing(docset.diagnostics, args.strict)
     if failing and args.strict:
         print("docgen: nothing written (--strict and the docs have errors or warnings)", file=sys.stderr)
@@ -287,7 +297,7 @@ def _check_summary(report: CheckReport, out: Path) -> list[str]:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     config = _settings(args)
-    docset, _ = _load(config.specs, config, args)
+    docset = _load(config.specs, config, args)
     failing = _failing(docset.diagnostics, args.strict)
     files = _render(docset, config)
     try:
