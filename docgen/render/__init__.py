@@ -13,6 +13,7 @@ from docgen.config import Config
 from docgen.fmt import format_python
 from docgen.model import DocSet
 from docgen.names import version_modules
+from docgen.render.conform import TypeIndex
 from docgen.render.examples import ExamplePlanner, replayable
 from docgen.render.files import RUNTIME_MODULES, Renderer, builtin_templates
 from docgen.render.text import header
@@ -61,7 +62,9 @@ def _version_files(r: Renderer, ctx: VersionContext) -> Iterator[tuple[str, str]
     for typedef in ctx.typedefs.values():
         yield r.model_module(ctx, typedef)
     yield r.models_init(ctx)
-    planner = ExamplePlanner([op for res in ctx.version.resources for op in res.operations])
+    planner = ExamplePlanner(
+        [op for res in ctx.version.resources for op in res.operations], TypeIndex(ctx.version)
+    )
     for resource in ctx.version.resources:
         yield r.client_module(ctx, resource)
         yield r.service_module(ctx, resource)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from docgen.model import Body, Example, JsonValue, Operation, Resource
+from docgen.model import ApiVersion, Body, Example, JsonValue, Operation, Resource
+from docgen.render.conform import TypeIndex, mismatch
 from docgen.render.paths import PathTemplate, StorePlan, store_plan
 from docgen.render.text import doc_text, py_literal
 from docgen.render.types import is_collection
@@ -40,8 +41,45 @@ def _collection_response(operation: Operation) -> bool:
     return operation.kind == "list" or (response is not None and is_collection(response))
 
 
-def replayable(example: Example, operation: Operation) -> str | None:
-    """None when the generated tests replay ``example``, else the reason they do not."""
+def replayable(
+    example: Example, operation: Operation, version: ApiVersion | TypeIndex | None = None
+) -> str | None:
+    """None when the generated tests replay ``example``, else the reason they do not.
+
+    With ``version`` (the operation's API version, or its :class:`TypeIndex`),
+    bodies are also checked against the documented types, as the generated
+    models will read them.
+    """
+    reason = _replay_reason(example, operation)
+    if reason is not None or version is None:
+        return reason
+    index = version if isinstance(version, TypeIndex) else TypeIndex(version)
+    return _type_reason(example, operation, index)
+
+
+def _type_reason(example: Example, operation: Operation, index: TypeIndex) -> str | None:
+    """Why the models reject a documented body, if they do."""
+    _, request = _json(example.request.body)
+    if operation.request_type is not None and operation.method.upper() not in _NO_BODY_METHODS:
+        found = mismatch(request, operation.request_type, index)
+        if found:
+            return f"request body does not fit {operation.request_type}: {found}"
+    response = example.response
+    if response is None or response.status == 204 or operation.response_type is None:
+        return None
+    _, body = _json(response.body)
+    response_type = operation.response_type
+    if _collection_response(operation) and isinstance(body, dict):
+        body, response_type = body.get("value"), (
+            response_type if is_collection(response_type) else f"Collection({response_type})"
+        )
+    found = mismatch(body, response_type, index)
+    if found:
+        return f"response body does not fit {operation.response_type}: {found}"
+    return None
+
+
+def _replay_reason(example: Example, operation: Operation) -> str | None:
     request, response = example.request, example.response
     if response is None:
         return "no documented response"
@@ -58,6 +96,12 @@ def replayable(example: Example, operation: Operation) -> str | None:
         return f"request body on a {request.method.upper()} request"
     if has_request and _is_model(operation.request_type) and not isinstance(request_json, dict):
         return "request body is not a JSON object"
+    plan = store_plan(operation.kind, PathTemplate.parse(operation.path))
+    if plan.action != "reply" and response.status != operation.response_status:
+        return (
+            f"example status {response.status} differs from the operation's "
+            f"{operation.response_status}"
+        )
     if response.status == 204:
         return None
     if response.body is not None and response.body.text.strip() and not response.body.is_json:
@@ -71,12 +115,6 @@ def replayable(example: Example, operation: Operation) -> str | None:
     elif has_response and _is_model(operation.response_type):
         if not isinstance(response_json, dict):
             return "response body is not a JSON object"
-    plan = store_plan(operation.kind, PathTemplate.parse(operation.path))
-    if plan.action != "reply" and response.status != operation.response_status:
-        return (
-            f"example status {response.status} differs from the operation's "
-            f"{operation.response_status}"
-        )
     return None
 
 
@@ -175,7 +213,13 @@ def _shape(template: PathTemplate, segments: int) -> tuple[str, ...]:
 class ExamplePlanner:
     """Seeds, replies and tests for the examples of one API version."""
 
-    def __init__(self, operations: list[Operation]) -> None:
+    def __init__(self, operations: list[Operation], index: TypeIndex) -> None:
+        self.index = index
+        self.routes: dict[tuple[str, tuple[str, ...]], list[Operation]] = {}
+        for op in operations:
+            template = PathTemplate.parse(op.path)
+            key = (op.method.upper(), _shape(template, len(template.segments())))
+            self.routes.setdefault(key, []).append(op)
         self.create_shapes = {
             _shape(template, len(template.segments()))
             for template in (PathTemplate.parse(op.path) for op in operations if op.kind == "create")
@@ -224,16 +268,22 @@ class ExamplePlanner:
         return [SeedView(repr(collection), repr(key), py_literal(entity), create, True)]
 
     def replies(self, op: Operation, plan: StorePlan) -> list[ReplyView]:
-        """Documented examples the in-memory service answers from (actions, odd paths,
-        and create defaults)."""
-        if plan.action not in ("reply", "create"):
+        """Documented examples the in-memory service answers from (actions, odd paths;
+        defaults of create and replace): those of ``op`` and of every operation documented with the
+        same method and path (one handler serves them all)."""
+        if plan.action not in ("reply", "create", "replace"):
             return []
         template = PathTemplate.parse(op.path)
+        key = (op.method.upper(), _shape(template, len(template.segments())))
         result = []
-        for example in op.examples:
-            if example.response is None or replayable(example, op) is not None:
+        for other, example in (
+            (other, example)
+            for other in [op] + [o for o in self.routes.get(key, []) if o is not op]
+            for example in other.examples
+        ):
+            if example.response is None or replayable(example, other) is not None:
                 continue
-            values = template.match(example.request.path)
+            values = PathTemplate.parse(other.path).match(example.request.path)
             assert values is not None
             _, request = _json(example.request.body)
             has_response, body = _json(example.response.body)

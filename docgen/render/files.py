@@ -285,7 +285,7 @@ class Renderer:
             (op, example)
             for op in resource.operations
             for example in op.examples
-            if replayable(example, op) is None
+            if replayable(example, op, planner.index) is None
         ]
         originals = _example_originals(chosen)
         test_names = names.example_test_names(originals)
