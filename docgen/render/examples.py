@@ -73,6 +73,8 @@ def _type_reason(example: Example, operation: Operation, index: TypeIndex) -> st
         body, response_type = body.get("value"), (
             response_type if is_collection(response_type) else f"Collection({response_type})"
         )
+    elif response_type.strip().lower().startswith("edm.") and isinstance(body, dict):
+        body = body.get("value")  # a primitive is sent as {"value": ...}
     found = mismatch(body, response_type, index)
     if found:
         return f"response body does not fit {operation.response_type}: {found}"
