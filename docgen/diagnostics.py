@@ -85,16 +85,13 @@ CODES: dict[str, Code] = _codes(
     ("DG306", I, "example body is not JSON"),
     ("DG307", W, "request example has no request line"),
     ("DG308", I, "example not replayed by the generated tests"),
-    ("DG309", W, "request example has no matching response example"),
     # Linking (DG4xx)
     ("DG401", W, "link to a page that does not exist"),
     ("DG402", W, "link differs in letter case from the page it names"),
     ("DG403", W, "unknown type; treated as an open object"),
     ("DG404", I, "type documented on more than one page; merged"),
     ("DG405", W, "base type not found"),
-    ("DG406", E, "operation left out of the generated code"),
     ("DG407", W, "two operations share one method and path"),
-    ("DG408", E, "type left out of the generated code"),
 )
 
 

@@ -31,6 +31,7 @@ def test_seed_page_diagnostics() -> None:
         "v1.0/api/add-customers.md:82:34: warning DG106 example URL has version segment 'localtest' (expected"
         " one of v1.0, beta); read the path after it",
         "v1.0/api/add-customers.md:84:1: warning DG303 Content-Length says 1013 bytes but the body has 987",
+        "v1.0/api/add-customers.md:126:1: warning DG303 Content-Length says 1126 bytes but the body has 1098",
     ]
     (op,) = model.operations
     assert (op.method, op.path, op.kind, op.response_status) == (

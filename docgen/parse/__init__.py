@@ -77,6 +77,8 @@ def parse_page(path: str, text: str, default_version: str = "v1.0") -> PageModel
         operations = build_operations(page, col, version, title, _description(page), diags)
     elif kind == "resource":
         types = extract_types(page, version, title, diags)
+    else:
+        diags.append(diag("DG006", "page is neither an API page nor a resource page; nothing generated from it", SourceSpan(path, 1)))
     links = tuple(Link(ln.target, SourceSpan(path, ln.line)) for ln in page.links)
     diags.sort(key=Diagnostic.sort_key)
     return PageModel(path, kind, version, title, operations, types, links, tuple(diags))

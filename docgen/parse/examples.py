@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
 from docgen.model import Body, ExampleRequest, ExampleResponse, Header, JsonValue
-from docgen.parse.request_line import LINE_RE, normalise_path
+from docgen.parse.request_line import _VERSIONISH_RE, LINE_RE, normalise_path
 
 STATUS_RE = re.compile(r"^\s*HTTP(?:/\d(?:\.\d)?)?\s+(\d{3})\b", re.I)
 _HEADER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*?)\s*$")
@@ -163,7 +163,7 @@ def _concrete_path(url: str) -> str:
     if not t.startswith("/"):
         t = "/" + t
     first, sep, rest = t[1:].partition("/")
-    if first in ("v1.0", "beta") or (had_host and sep and re.match(r"^(v\d+(\.\d+)?|beta|[a-z]*test|preview)$", first)):
+    if first in ("v1.0", "beta") or (had_host and sep and _VERSIONISH_RE.match(first)):
         t = "/" + rest
     return t.rstrip("/") or "/"
 
@@ -202,6 +202,8 @@ def parse_response(
         status = int(m.group(1))
     body_span = SourceSpan(path, fence_line + 1 + offset)
     body = parse_body(body_text, _content_type(headers), body_span, diags)
+    if m is not None:
+        _check_length(parts, body, SourceSpan(path, fence_line + 1), diags)
     odata = annotation.get("@odata.type")
     odata_type = str(odata).strip().lstrip("#") if isinstance(odata, str) and odata.strip() else None
     is_coll = annotation.get("isCollection") in (True, "true", "True")

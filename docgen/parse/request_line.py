@@ -19,7 +19,7 @@ _HTTP_SUFFIX_RE = re.compile(r"\s+HTTP/\d(?:\.\d)?$", re.I)
 _HOST_RE = re.compile(r"^https?://[^/\s]+", re.I)
 _BRACE_RE = re.compile(r"\{([^{}]*)\}")
 _ANGLE_RE = re.compile(r"<([^<>/]*)>")
-_VERSIONISH_RE = re.compile(r"^(v\d+(\.\d+)?|beta|alpha|localtest|test|preview|canary)$", re.I)
+_VERSIONISH_RE = re.compile(r"^(v\d+(\.\d+)?[a-z]*|beta|alpha|[a-z]*test|preview|canary)$", re.I)
 _ODATA_SUFFIXES = ("/$ref", "/$value", "/$count")
 
 
