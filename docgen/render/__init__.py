@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from docgen.config import Config
-from docgen.fmt import format_python
 from docgen.model import DocSet
 from docgen.names import version_modules
 from docgen.render.conform import TypeIndex
@@ -24,13 +23,20 @@ __all__ = ["builtin_templates", "render", "render_unformatted", "replayable"]
 
 def render(docset: DocSet, config: Config) -> dict[str, str]:
     """Every generated file: relative posix path -> formatted text, sorted by path."""
+    from docgen.fmt import format_python  # black: imported only when something is formatted
+
     return {path: format_python(text) for path, text in render_unformatted(docset, config).items()}
 
 
-def render_unformatted(docset: DocSet, config: Config) -> dict[str, str]:
-    """Like :func:`render`, before black (for callers that format, or cache, themselves)."""
-    renderer = Renderer(config)
-    files = dict(_files(renderer, docset))
+def render_unformatted(
+    docset: DocSet, config: Config, *, renderer: Renderer | None = None
+) -> dict[str, str]:
+    """Like :func:`render`, before black (for callers that format, or cache, themselves).
+
+    ``renderer``: the :class:`Renderer` (or a subclass, e.g. one that reuses cached
+    files) to render with; by default a new one for ``config``.
+    """
+    files = dict(_files(renderer or Renderer(config), docset))
     return dict(sorted(files.items()))
 
 
