@@ -86,10 +86,13 @@ BASEMODEL_ATTRIBUTES = frozenset(
 
 TEMPLATE_GLOBALS = frozenset(
     "Any ApiModel AsyncIterator AsyncSession Body Depends Enum Field Iterator Mapping "
-    "Reply Request Response Sequence Session TYPE_CHECKING APIRouter FastAPI abc annotations "
-    "enum httpx pytest router self cls app".split()
+    "Reply Request Response Sequence Session TYPE_CHECKING APIRouter FastAPI DocumentedReply "
+    "MemoryBase Seed Harness Client AsyncClient abc annotations enum httpx pytest router self "
+    "cls app respond to_json documented documented_body path_value install_error_handlers "
+    "include_routers create_app pytestmark result".split()
 )
-"""Names the templates bind at module or class level; generated names avoid them."""
+"""Names the templates bind at module level (or use inside functions): generated names
+avoid them, so a handler or a parameter can never shadow one."""
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
 _SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
@@ -247,17 +250,21 @@ FUNCTION = Style(
 )
 """Operations: methods and handlers, owned by their kebab-case id (``customer-get``)."""
 
-MODULE = _snake_style(KEYWORDS | BUILTINS | TEMPLATE_GLOBALS | {"conftest"}, "unnamed")
+MODULE = _snake_style(
+    KEYWORDS | BUILTINS | TEMPLATE_GLOBALS | {"conftest", "session", "close", "aclose"},
+    "unnamed",
+)
 """Modules of resources: snake_case, owned by their camelCase spelling."""
 
 CLASS = Style(
     convert=pascal_case,
     owner=_lower_first,
-    reserved=KEYWORDS | BUILTINS | TEMPLATE_GLOBALS,
+    reserved=frozenset(),
     fallback="Unnamed",
     digit_prefix="N",
 )
-"""Class stems of resources: PascalCase, owned by their lowerCamel spelling."""
+"""Class stems of resources: PascalCase, owned by their lowerCamel spelling. A stem is
+never a name by itself (``Customer`` + ``Client``, ``Service``, ...), so it avoids nothing."""
 
 ENUM_MEMBER = Style(
     convert=lambda text: snake_case(text).upper(),
@@ -287,7 +294,7 @@ def _local(qualified: str) -> str:
 TYPE_CLASS = Style(
     convert=lambda name: pascal_case(_local(name)),
     owner=lambda name: f"{DEFAULT_NAMESPACE}.{_lower_first(name)}",
-    reserved=CLASS.reserved,
+    reserved=KEYWORDS | BUILTINS | TEMPLATE_GLOBALS,
     fallback="Unnamed",
     digit_prefix="N",
 )

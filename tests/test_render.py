@@ -149,6 +149,16 @@ def test_hostile_literals_round_trip(hostile: dict[str, str]) -> None:
     assert HOSTILE_TEXT in strings
 
 
+def test_names_never_shadow_what_generated_modules_use(hostile: dict[str, str]) -> None:
+    router = hostile["financials_api/v1_0/server/routers/company.py"]
+    assert "async def respond_(" in router and "return respond(result" in router
+    assert "respond_: str," in router and "path_value_: str," in router and "result_: str," in router
+    client = hostile["financials_api/v1_0/client/__init__.py"]
+    assert "self.session_ = _session_.SessionClient(self.session)" in client
+    app = hostile["financials_api/v1_0/server/app.py"]
+    assert "include_routers(" in app
+
+
 def test_hostile_placeholders_become_identifiers(hostile: dict[str, str]) -> None:
     router = hostile["financials_api/v1_0/server/routers/company.py"]
     assert "\"/financials/companies/{company_id}/microsoft.graph.do(x='{odd}')\"" in router

@@ -184,10 +184,19 @@ def customers_docset(hostile: bool = False) -> DocSet:
                                {"x": HOSTILE_TEXT}, 200, {"value": HOSTILE_TEXT}),),
                       title=HOSTILE_TEXT),
         )
+    if hostile:  # names that shadow what the generated modules use
+        company_ops += (
+            operation("respond", "action", "POST", "/financials/{respond}/{path_value}/{result}",
+                      "company"),
+        )
     resources = (
         Resource("company", "microsoft.graph.company", company_ops,
                  tuple(sorted({op.source.path for op in company_ops}))),
         Resource("customer", "microsoft.graph.customer", customer_ops,
                  tuple(sorted({op.source.path for op in customer_ops}))),
     )
+    if hostile:
+        session = operation("session-get", "get", "GET", "/sessions/{id}", "session", None,
+                            "microsoft.graph.notDocumented")
+        resources += (Resource("session", None, (session,), (session.source.path,)),)
     return DocSet((ApiVersion("v1.0", resources, types),))
