@@ -96,7 +96,7 @@ class PathTemplate:
         parts = [
             re.escape(token.text) if token.param is None else "([^/]+)" for token in self.tokens
         ]
-        return re.compile("^" + "".join(parts) + "/?$", re.IGNORECASE)
+        return _compile("^" + "".join(parts) + "/?$")
 
     def match(self, concrete: str) -> tuple[str, ...] | None:
         """The (decoded) parameter values of a concrete path, or None when it does not fit."""
@@ -187,3 +187,9 @@ def store_plan(kind: str, template: PathTemplate) -> StorePlan:
     if _plain(last) and kind in _COLLECTION_ACTIONS:
         return StorePlan(_COLLECTION_ACTIONS[kind], len(segments), None)
     return reply
+
+
+@functools.lru_cache(maxsize=None)
+def _compile(pattern: str) -> re.Pattern[str]:
+    """``re.compile`` without the bound of ``re``'s own cache (thousands of paths)."""
+    return re.compile(pattern, re.IGNORECASE)

@@ -51,7 +51,8 @@ def doc_text(text: str, limit: int = 0) -> str:
     text = _SPACE.sub(" ", text).strip()
     if limit and len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0].rstrip() + " ..."
-    text = "".join("\\\\" if char == "\\" else _printable(char) for char in text)
+    if "\\" in text or not text.isprintable():  # the common case needs no escapes
+        text = "".join("\\\\" if char == "\\" else _printable(char) for char in text)
     text = _QUOTE_RUN.sub('\\\\"', text)
     if text.endswith('"'):
         text = text[:-1] + '\\"'
