@@ -14,6 +14,7 @@ A bug in docgen is a traceback, never one of these.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -21,15 +22,20 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from docgen import __version__
 from docgen.config import Config, ConfigError, load_config
 from docgen.diagnostics import CODES, Diagnostic, Severity
 from docgen.model import DocSet
 from docgen.output import MANIFEST, CheckReport, OutputError, WriteReport, check_tree, write_tree
-from docgen.pipeline import LoadedPages, SpecsError, build, load_pages
+from docgen.pipeline import SpecsError, build, default_jobs, load_pages
 from docgen.serialize import FORMAT, dumps, to_json
+
+if TYPE_CHECKING:
+    from docgen._progress import Progress, Timings
+    from docgen.cache import Cache
+    from docgen.incremental import Outcome
 
 __all__ = ["EXIT_DRIFT", "EXIT_ERROR", "EXIT_OK", "codes_markdown", "main"]
 
@@ -72,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
         help="how diagnostics are printed on stderr (default: text)",
     )
     reporting.add_argument("-v", "--verbose", action="store_true", help="print info diagnostics too (text format)")
+    reporting.add_argument(
+        "-j", "--jobs", type=_jobs, default=0, metavar="N", help="parse and format in N processes (default: every core)"
+    )
+    reporting.add_argument("--no-cache", action="store_true", help="neither read nor write docgen's cache")
+    reporting.add_argument("--timings", action="store_true", help="print on stderr where the time went")
 
     settings = argparse.ArgumentParser(add_help=False)
     settings.add_argument("--specs", type=Path, metavar="DIR", help="folder (or file) of Markdown pages")
@@ -103,6 +114,16 @@ def _parser() -> argparse.ArgumentParser:
     codes = command("codes", "print the table of diagnostic codes")
     codes.add_argument("--format", choices=("markdown", "text"), default="text")
     return parser
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("--jobs must be at least 1")
+    return value
 
 
 def _config() -> Config:
@@ -171,16 +192,18 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def report_diagnostics(
-    diags: Sequence[Diagnostic], loaded: LoadedPages, args: argparse.Namespace, stream: TextIO
+    diags: Sequence[Diagnostic], root: Path, pages: int, args: argparse.Namespace, stream: TextIO
 ) -> None:
-    """Print the diagnostics, sorted by place, then a summary line (or one JSON document)."""
+    """Print the diagnostics, sorted by place, then a summary line (or one JSON document).
+
+    ``root``: the folder page paths are relative to; ``pages``: how many were read.
+    """
     ordered = sorted(diags, key=Diagnostic.sort_key)
-    pages = len(loaded.pages) + len({d.span.path for d in loaded.diagnostics})
     summary = Summary.of(ordered, pages)
     if args.diagnostics_format == "json":
         records = [
             {
-                "path": _display(loaded.root, d.span.path),
+                "path": _display(root, d.span.path),
                 "line": d.span.line,
                 "col": d.span.col,
                 "severity": d.severity.value,
@@ -194,7 +217,7 @@ def report_diagnostics(
         return
     for d in ordered:
         if d.severity is not Severity.INFO or args.verbose:
-            span = f"{_display(loaded.root, d.span.path)}:{d.span.line}:{d.span.col}"
+            span = f"{_display(root, d.span.path)}:{d.span.line}:{d.span.col}"
             stream.write(f"{span}: {d.severity.value} {d.code} {d.message}\n")
     stream.write(summary.line() + "\n")
 
@@ -207,14 +230,51 @@ def _failing(diags: Sequence[Diagnostic], strict: bool) -> bool:
 # --------------------------------------------------------------------- commands
 
 
-def _load(specs: Path | Sequence[Path], config: Config, args: argparse.Namespace) -> DocSet:
+@dataclass(slots=True)
+class _Run:
+    """How this run works: processes, cache, progress and timings (from the flags)."""
+
+    jobs: int
+    cache: Cache | None
+    progress: Progress
+    timings: Timings | None
+
+    @classmethod
+    def of(cls, args: argparse.Namespace, cache_folder: Path | None) -> _Run:
+        from docgen._progress import Progress, Timings
+
+        cache = None
+        if cache_folder is not None and not args.no_cache:
+            from docgen.cache import Cache
+
+            cache = Cache(cache_folder)
+        return cls(args.jobs or default_jobs(), cache, Progress(sys.stderr), Timings() if args.timings else None)
+
+    def stage(self, name: str) -> contextlib.AbstractContextManager[None]:
+        """Time a stage (when ``--timings`` is given)."""
+        return self.timings.stage(name) if self.timings is not None else contextlib.nullcontext()
+
+    def finish(self) -> None:
+        """Erase the progress line; report cache trouble and timings on stderr."""
+        self.progress.clear()
+        if self.cache is not None:
+            self.cache.close()
+            if self.cache.stats.problem:
+                print(f"docgen: cache not used: {self.cache.stats.problem}", file=sys.stderr)
+        if self.timings is not None:
+            sys.stderr.write(self.timings.table())
+
+
+def _load(specs: Path | Sequence[Path], config: Config, args: argparse.Namespace, run: _Run) -> DocSet:
     """Parse and link the pages, and report their diagnostics on stderr."""
     try:
-        loaded = load_pages(specs, config)
+        loaded = load_pages(specs, config, jobs=run.jobs, cache=run.cache, progress=run.progress, timings=run.timings)
     except SpecsError as error:
         raise UsageError(str(error)) from None
-    docset = build(loaded)
-    report_diagnostics(docset.diagnostics, loaded, args, sys.stderr)
+    with run.stage("link"):
+        docset = build(loaded)
+    run.progress.clear()
+    report_diagnostics(docset.diagnostics, loaded.root, loaded.count, args, sys.stderr)
     return docset
 
 
@@ -238,7 +298,11 @@ def describe(docset: DocSet) -> str:
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     config = _config()
-    docset = _load(args.paths, config, args)
+    run = _Run.of(args, config.cache)  # cached only inside a project (a pyproject.toml)
+    try:
+        docset = _load(args.paths, config, args, run)
+    finally:
+        run.finish()
     if args.format == "json":
         data = to_json(docset)
         assert isinstance(data, dict)
@@ -248,10 +312,17 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_ERROR if _failing(docset.diagnostics, args.strict) else EXIT_OK
 
 
-def _render(docset: DocSet, config: Config) -> dict[str, str]:
-    from docgen.render import render  # heavy (jinja2, black): only the commands that render import it
+def _produce(config: Config, args: argparse.Namespace, run: _Run) -> Outcome:
+    """The run's outcome, its diagnostics reported on stderr."""
+    from docgen.incremental import produce
 
-    return render(docset, config)
+    try:
+        outcome = produce(config, jobs=run.jobs, cache=run.cache, progress=run.progress, timings=run.timings)
+    except SpecsError as error:
+        raise UsageError(str(error)) from None
+    run.progress.clear()
+    report_diagnostics(outcome.diagnostics, outcome.root, outcome.count, args, sys.stderr)
+    return outcome
 
 
 def _write_summary(report: WriteReport, out: Path) -> str:
@@ -265,17 +336,40 @@ def _write_summary(report: WriteReport, out: Path) -> str:
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     config = _settings(args)
-    docset = _load(config.specs, config, args)
-    failing = _failing(docset.diagnostics, args.strict)
+    run = _Run.of(args, _cache_folder(config))
+    try:
+        return _generate(config, args, run)
+    finally:
+        run.finish()
+
+
+def _cache_folder(config: Config) -> Path:
+    from docgen.incremental import cache_folder
+
+    return cache_folder(config)
+
+
+def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
+    from docgen.incremental import output_matches
+
+    outcome = _produce(config, args, run)
+    failing = _failing(outcome.diagnostics, args.strict)
     if failing and args.strict:
         print("docgen: nothing written (--strict and the docs have errors or warnings)", file=sys.stderr)
         return EXIT_ERROR
-    files = _render(docset, config)
-    try:
-        report = write_tree(config.out, files)
-    except OutputError as error:
-        print(f"docgen: {error}", file=sys.stderr)
-        return EXIT_ERROR
+    with run.stage("write"):
+        done = output_matches(config.out, outcome.manifest)
+    if done:
+        report = WriteReport(unchanged=outcome.manifest.count("\n"))
+    else:
+        files = outcome.files
+        run.progress.clear()
+        try:
+            with run.stage("write"):
+                report = write_tree(config.out, files)
+        except OutputError as error:
+            print(f"docgen: {error}", file=sys.stderr)
+            return EXIT_ERROR
     if report.recovered:
         print(f"docgen: undid an interrupted earlier run in {os.path.relpath(config.out)}", file=sys.stderr)
     print(_write_summary(report, config.out), file=sys.stderr)
@@ -297,14 +391,31 @@ def _check_summary(report: CheckReport, out: Path) -> list[str]:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     config = _settings(args)
-    docset = _load(config.specs, config, args)
-    failing = _failing(docset.diagnostics, args.strict)
-    files = _render(docset, config)
+    run = _Run.of(args, _cache_folder(config))
     try:
-        report = check_tree(config.out, files)
-    except OutputError as error:
-        print(f"docgen: {error}", file=sys.stderr)
-        return EXIT_ERROR
+        return _check(config, args, run)
+    finally:
+        run.finish()
+
+
+def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
+    from docgen.incremental import output_matches
+
+    outcome = _produce(config, args, run)
+    failing = _failing(outcome.diagnostics, args.strict)
+    with run.stage("write"):
+        done = output_matches(config.out, outcome.manifest)
+    if done:
+        report = CheckReport()
+    else:
+        files = outcome.files
+        run.progress.clear()
+        try:
+            with run.stage("write"):
+                report = check_tree(config.out, files)
+        except OutputError as error:
+            print(f"docgen: {error}", file=sys.stderr)
+            return EXIT_ERROR
     if args.diff:
         sys.stdout.write("".join(report.diffs))
     for line in _check_summary(report, config.out):

@@ -29,6 +29,8 @@ class Config:
     """API version of pages whose path names none."""
     root: Path = Path(".")
     """Folder holding the ``pyproject.toml`` the settings came from."""
+    cache: Path | None = None
+    """Folder of docgen's cache; None: ``.docgen-cache`` beside the output folder."""
 
     def with_overrides(self, **kwargs: object) -> Config:
         """A copy with the given non-None fields replaced."""
@@ -76,6 +78,7 @@ def load_config(start: Path | None = None) -> Config:
     if not isinstance(version, str):
         raise ConfigError(f"{pyproject}: [tool.docgen] default_version must be a string")
     return Config(
+        cache=path_of("cache", root / ".docgen-cache"),
         specs=path_of("specs", root / "specs") or root / "specs",
         out=path_of("out", root / "generated") or root / "generated",
         package=package,

@@ -1,22 +1,49 @@
 """Find, read and parse the pages of a doc set, then link them: the front half of every command.
 
-The seam for parallel parsing and caching is :func:`parse_one`: a pure function
-of a page's path and bytes, so it can run in a process pool and its result can be
-stored under a hash of its inputs. :func:`load_pages` is the only caller.
+:func:`parse_one` is a pure function of a page's path and bytes, so it runs in a
+process pool (``jobs``) and its result is kept in the cache (:mod:`docgen.cache`)
+under a hash of its inputs. :func:`read_pages` reads and hashes every page;
+:func:`parse_pages` takes each page's model from the cache or parses it, in a
+pool when enough pages are left to be worth one.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen.config import Config
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
 from docgen.model import DocSet, PageModel
 
-__all__ = ["LoadedPages", "SpecsError", "build", "find_pages", "load_pages", "parse_one"]
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from docgen._progress import Progress, Timings
+    from docgen.cache import Cache
+
+__all__ = [
+    "LoadedPages",
+    "PageInput",
+    "SpecsError",
+    "SpecsRead",
+    "build",
+    "default_jobs",
+    "find_pages",
+    "load_pages",
+    "parse_one",
+    "parse_pages",
+    "pool",
+    "read_pages",
+]
+
+POOL_MIN_PAGES = 48
+"""Fewer pages left to parse than this are parsed in this process (a pool costs more)."""
+_CHUNK = 24
+"""Pages per task sent to a worker."""
 
 
 class SpecsError(Exception):
@@ -33,6 +60,36 @@ class LoadedPages:
     """Pages that could be read, sorted by path."""
     diagnostics: tuple[Diagnostic, ...]
     """DG001 for every page that could not be read or decoded (no model for those)."""
+    keys: dict[str, bytes] = field(default_factory=dict)
+    """Page path -> hash of everything its model is made from (when read with :func:`read_pages`)."""
+    interfaces: dict[str, bytes] = field(default_factory=dict)
+    """Page path -> :func:`docgen.cache.interface_digest` of its model (when a cache is used)."""
+
+    @property
+    def count(self) -> int:
+        """Pages read, those that could not be read or decoded included."""
+        return len(self.pages) + len({d.span.path for d in self.diagnostics})
+
+
+@dataclass(frozen=True, slots=True)
+class PageInput:
+    """One page as read from disk."""
+
+    path: str
+    """Relative posix path."""
+    data: bytes | None
+    """Its bytes; None when it could not be read."""
+    error: str = ""
+    """Why it could not be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpecsRead:
+    """Every page of a doc set, read."""
+
+    root: Path
+    pages: tuple[PageInput, ...]
+    """Sorted by path."""
 
 
 def _md_files(folder: Path) -> list[Path]:
@@ -71,6 +128,19 @@ def find_pages(specs: Sequence[Path]) -> tuple[Path, list[tuple[str, Path]]]:
     return root, sorted(found.items())
 
 
+def read_pages(specs: Path | Sequence[Path]) -> SpecsRead:
+    """Find and read every page (raises :class:`SpecsError` when a path does not exist)."""
+    root, found = find_pages([specs] if isinstance(specs, Path) else list(specs))
+    pages = []
+    for rel, file in found:
+        try:
+            with open(file, "rb") as stream:
+                pages.append(PageInput(rel, stream.read()))
+        except OSError as error:
+            pages.append(PageInput(rel, None, str(error.strerror or error)))
+    return SpecsRead(root, tuple(pages))
+
+
 def _unreadable(rel: str, data: bytes, error: UnicodeDecodeError) -> Diagnostic:
     line = data.count(b"\n", 0, error.start) + 1
     col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
@@ -88,27 +158,194 @@ def parse_one(rel: str, data: bytes, default_version: str) -> PageModel | Diagno
     return parse_page(rel, text, default_version)
 
 
-def load_pages(specs: Path | Sequence[Path], config: Config) -> LoadedPages:
+# --------------------------------------------------------------------- processes
+
+
+def default_jobs() -> int:
+    """Every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def pool(jobs: int) -> ProcessPoolExecutor:
+    """A process pool of ``jobs`` workers (forked where the system can, so workers start at once)."""
+    import concurrent.futures
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+def _parse_payload(rel: str, data: bytes, default_version: str, interface: bool) -> bytes:
+    """A page's parse result and interface digest, pickled (what workers send and the cache keeps)."""
+    from docgen.cache import dumps, interface_digest
+
+    result = parse_one(rel, data, default_version)
+    digest = interface_digest(result) if interface and isinstance(result, PageModel) else b""
+    return dumps((result, digest))
+
+
+def _parse_chunk(chunk: list[tuple[str, bytes]], default_version: str, interface: bool) -> list[bytes]:
+    import gc
+
+    gc.enable()  # forked from a parent that turned it off while loading
+    return [_parse_payload(rel, data, default_version, interface) for rel, data in chunk]
+
+
+def _chunks(items: list[tuple[str, bytes]], size: int) -> Iterator[list[tuple[str, bytes]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _parse_parallel(
+    todo: list[tuple[str, bytes]], default_version: str, interface: bool, jobs: int, progress: Progress | None
+) -> Iterator[bytes]:
+    from functools import partial
+
+    with pool(jobs) as executor:
+        work = partial(_parse_chunk, default_version=default_version, interface=interface)
+        for payloads in executor.map(work, _chunks(todo, _CHUNK)):
+            if progress is not None:
+                progress.advance(len(payloads))
+            yield from payloads
+
+
+# --------------------------------------------------------------------- parsing
+
+
+def page_keys(read: SpecsRead, default_version: str) -> dict[str, bytes]:
+    """Page path -> the cache key of its parse result, for every page that could be read."""
+    from docgen.cache import digest, parser_digest
+
+    parser = parser_digest()
+    return {p.path: digest(parser, default_version, p.path, p.data) for p in read.pages if p.data is not None}
+
+
+def parse_pages(
+    read: SpecsRead,
+    config: Config,
+    *,
+    jobs: int = 1,
+    cache: Cache | None = None,
+    keys: dict[str, bytes] | None = None,
+    progress: Progress | None = None,
+    timings: Timings | None = None,
+) -> LoadedPages:
+    """Every page's model: from the cache when it has it, else parsed (in ``jobs`` processes).
+
+    A page that cannot be read or decoded becomes a DG001 diagnostic and the others go on.
+    """
+    import contextlib
+    import gc
+
+    version = config.default_version
+    readable = [p for p in read.pages if p.data is not None]
+    if keys is None:
+        keys = page_keys(read, version) if cache is not None else {}
+    results: dict[str, tuple[PageModel | Diagnostic, bytes]] = {}
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # building many small frozen objects: the collector would only rescan them
+    try:
+        with timings.stage("parse") if timings else contextlib.nullcontext():
+            if cache is not None:
+                results.update(_cached(cache, keys))
+            todo = [(p.path, p.data) for p in readable if p.path not in results and p.data is not None]
+            results.update(_parse_todo(todo, version, cache, keys, jobs, progress))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    pages: list[PageModel] = []
+    problems: list[Diagnostic] = []
+    for page in read.pages:
+        if page.data is None:
+            problems.append(diag("DG001", f"page cannot be read ({page.error}); left out", SourceSpan(page.path, 1)))
+            continue
+        result = results[page.path][0]
+        if isinstance(result, PageModel):
+            pages.append(result)
+        else:
+            problems.append(result)
+    interfaces = {path: digest for path, (_, digest) in results.items() if digest}
+    return LoadedPages(read.root, tuple(pages), tuple(problems), keys, interfaces)
+
+
+def _cached(cache: Cache, keys: dict[str, bytes]) -> dict[str, tuple[PageModel | Diagnostic, bytes]]:
+    from docgen.cache import loads
+
+    stored = cache.get_all("page")
+    found = {}
+    for path, key in keys.items():
+        payload = stored.get(key)
+        if payload is not None:
+            found[path] = loads(payload)
+    cache.count("page", True, len(found))
+    cache.count("page", False, len(keys) - len(found))
+    return found
+
+
+def _parse_todo(
+    todo: list[tuple[str, bytes]],
+    default_version: str,
+    cache: Cache | None,
+    keys: dict[str, bytes],
+    jobs: int,
+    progress: Progress | None,
+) -> dict[str, tuple[PageModel | Diagnostic, bytes]]:
+    from docgen.cache import loads
+
+    interface = cache is not None
+    if progress is not None and todo:
+        progress.task("parse", len(todo))
+    found: dict[str, tuple[PageModel | Diagnostic, bytes]] = {}
+    if jobs > 1 and len(todo) >= POOL_MIN_PAGES:
+        if cache is not None:
+            cache.close()  # an open database must not cross a fork
+        payloads: Iterator[bytes] = _parse_parallel(todo, default_version, interface, jobs, progress)
+        stored = []
+        for (rel, _), payload in zip(todo, payloads):
+            found[rel] = loads(payload)
+            if cache is not None:
+                stored.append((keys[rel], rel, payload))
+        if cache is not None:
+            cache.put_many("page", stored)
+        return found
+    new = []
+    for rel, data in todo:
+        if cache is None:
+            found[rel] = (parse_one(rel, data, default_version), b"")
+        else:
+            payload = _parse_payload(rel, data, default_version, True)
+            found[rel] = loads(payload)
+            new.append((keys[rel], rel, payload))
+        if progress is not None:
+            progress.advance()
+    if cache is not None:
+        cache.put_many("page", new)
+    return found
+
+
+def load_pages(
+    specs: Path | Sequence[Path],
+    config: Config,
+    *,
+    jobs: int = 1,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+    timings: Timings | None = None,
+) -> LoadedPages:
     """Read and parse every page under ``specs`` (a folder, a file, or several of either).
 
     Raises :class:`SpecsError` when a path does not exist; a page that cannot be read
     or decoded becomes a DG001 diagnostic and the others go on.
     """
-    root, found = find_pages([specs] if isinstance(specs, Path) else list(specs))
-    pages: list[PageModel] = []
-    problems: list[Diagnostic] = []
-    for rel, file in found:
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            problems.append(diag("DG001", f"page cannot be read ({error.strerror or error}); left out", SourceSpan(rel, 1)))
-            continue
-        result = parse_one(rel, data, config.default_version)
-        if isinstance(result, PageModel):
-            pages.append(result)
-        else:
-            problems.append(result)
-    return LoadedPages(root, tuple(pages), tuple(problems))
+    import contextlib
+
+    with timings.stage("read") if timings else contextlib.nullcontext():
+        read = read_pages(specs)
+    return parse_pages(read, config, jobs=jobs, cache=cache, progress=progress, timings=timings)
 
 
 def build(loaded: LoadedPages) -> DocSet:

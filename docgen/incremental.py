@@ -1,0 +1,578 @@
+"""Render and format only what changed; with nothing changed, skip every stage.
+
+Three levels, each keyed by content (:mod:`docgen.cache`):
+
+* **The run.** A hash of every page's key, docgen's source, the templates and
+  the settings names the whole output. Its entry holds the diagnostics and
+  the digest of every output file, so when the output folder already holds
+  exactly those files, ``check`` and ``generate`` are done without parsing,
+  linking, rendering or formatting anything.
+* **Each output file.** The renderer's file methods (those returning
+  ``(path, text)``) are called through :class:`CachingRenderer`, which keys
+  each call by what the file is made from: for a type or a resource, the pages
+  it comes from (and the pages of operations sharing a route, for the files
+  that replay examples); for the version, its *interface*: every page of the
+  version without prose, examples and line numbers
+  (:func:`docgen.cache.interface_digest`). A file whose key is known is not
+  rendered; an edit to a page's prose or examples re-renders the files of that
+  page only, while an edit to names, types or paths re-renders the version.
+* **Each formatted file.** black's output, keyed by its input.
+
+What the per-file keys assume of the renderer: a file method that is given a
+version context and nothing page-specific prints names and structure only,
+never a description or an example; anything a file prints from a page's prose
+or examples comes from the type, resource or planner it is given. Arguments of
+any other kind make the call uncacheable (rendered every time), never wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import docgen
+from docgen.cache import DIRNAME, Cache, digest, dist_version, dumps, loads, source_digest
+from docgen.config import Config
+from docgen.diagnostics import Diagnostic
+from docgen.model import DocSet, Operation, PageModel, Resource, TypeDef
+from docgen.pipeline import LoadedPages, SpecsRead, build, page_keys, parse_pages, pool, read_pages
+
+if TYPE_CHECKING:
+    from docgen._progress import Progress, Timings
+
+__all__ = ["Outcome", "cache_folder", "format_files", "output_matches", "produce", "render_files"]
+
+FORMAT_POOL_MIN = 16
+"""Fewer files left to format than this are formatted in this process."""
+_FORMAT_CHUNK_CHARS = 200_000
+_FILE_RETURNS = ("tuple[str, str]", "tuple[str, str] | None")
+"""Return annotations of the renderer's file methods (those :class:`CachingRenderer` wraps)."""
+
+
+def cache_folder(config: Config) -> Path:
+    """Where the cache lives: the ``cache`` setting, else beside the output folder."""
+    if config.cache is not None:
+        return config.cache
+    return Path(os.path.abspath(config.out)).parent / DIRNAME
+
+
+# --------------------------------------------------------------------- digests
+
+
+def _templates_folder() -> Path:
+    """The built-in templates (as :func:`docgen.render.files.builtin_templates` finds them,
+    without importing the renderer)."""
+    root = Path(docgen.__file__).parent
+    checkout = root.parent / "templates"
+    return checkout if checkout.is_dir() else root / "templates"
+
+
+_code: dict[str, bytes] = {}
+
+
+def _code_digest() -> bytes:
+    """docgen's whole source and its built-in templates."""
+    if "code" not in _code:
+        root = Path(docgen.__file__).parent
+        _code["code"] = digest(docgen.__version__, sys.version, source_digest([root, _templates_folder()]))
+    return _code["code"]
+
+
+def render_digest(config: Config) -> bytes:
+    """What every rendered file depends on besides the model: code, templates, settings."""
+    user = source_digest([config.templates]) if config.templates is not None else b""
+    return digest("render", _code_digest(), user, config.package, f"jinja2={dist_version('Jinja2')}")
+
+
+def format_digest() -> bytes:
+    """black's identity: its version and docgen's formatting module (which holds the mode)."""
+    if "format" not in _code:
+        fmt = (Path(docgen.__file__).parent / "fmt.py").read_bytes()
+        _code["format"] = digest("format", f"black={dist_version('black')}", fmt)
+    return _code["format"]
+
+
+def _format_key(text_digest: bytes) -> bytes:
+    return digest(format_digest(), text_digest)
+
+
+def _text_digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def run_key(read: SpecsRead, keys: dict[str, bytes], config: Config) -> bytes:
+    """A hash of everything the output and the diagnostics are made from."""
+    pages = [f"{p.path}\0{keys[p.path].hex() if p.path in keys else 'unreadable:' + p.error}" for p in read.pages]
+    return digest("run", render_digest(config), format_digest(), config.default_version, "\n".join(pages))
+
+
+# --------------------------------------------------------------------- per-file keys
+
+
+class _Keys:
+    """Keys of the renderer's file methods, from the pages each file is made from."""
+
+    def __init__(self, loaded: LoadedPages, base: bytes) -> None:
+        self.base = base
+        self.page_keys = loaded.keys
+        by_version: dict[str, list[str]] = {}
+        self.type_pages: dict[tuple[str, str], set[str]] = {}
+        for page in loaded.pages:
+            by_version.setdefault(page.version, []).append(page.path)
+            for typedef in page.types:
+                self.type_pages.setdefault((page.version, typedef.name.lower()), set()).add(page.path)
+        self.version_pages = {v: sorted(paths) for v, paths in by_version.items()}
+        self.interfaces = {
+            v: digest(*(f"{path}\0".encode() + loaded.interfaces[path] for path in paths))
+            for v, paths in self.version_pages.items()
+        }
+        self.complete = all(p.path in loaded.interfaces and p.path in loaded.keys for p in loaded.pages)
+        self._routes: dict[int, dict[int, set[str]]] = {}
+
+    def _pages(self, paths: Iterable[str]) -> bytes:
+        return digest(*(f"{path}\0".encode() + self.page_keys[path] for path in sorted(set(paths))))
+
+    def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[bytes, str] | None:
+        """(key, label) of a file method call, None when an argument cannot be keyed."""
+        parts: list[bytes] = [self.base, name.encode()]
+        labels = [name]
+        for value in (*args, *(v for _, v in sorted(kwargs.items()))):
+            found = self._arg(value, args)
+            if found is None:
+                return None
+            parts.append(found[0])
+            labels.append(found[1])
+        parts += [k.encode() for k in sorted(kwargs)]
+        return digest(*parts), ":".join(labels)
+
+    def _context(self, args: tuple[Any, ...]) -> Any:
+        from docgen.render.views import VersionContext
+
+        return next((a for a in args if isinstance(a, VersionContext)), None)
+
+    def _arg(self, value: Any, args: tuple[Any, ...]) -> tuple[bytes, str] | None:
+        from docgen.render.examples import ExamplePlanner
+        from docgen.render.views import VersionContext
+
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return digest("v", repr(value)), ""
+        if isinstance(value, (list, tuple)):
+            items = [self._arg(item, args) for item in value]
+            if any(item is None for item in items):
+                return None
+            return digest("seq", *(item[0] for item in items if item is not None)), ""
+        if isinstance(value, VersionContext):
+            name = value.version.name
+            if name not in self.interfaces:
+                return digest("ctx-empty", name, value.module, value.package), name
+            return digest("ctx", name, value.module, value.package, self.interfaces[name]), name
+        if isinstance(value, TypeDef):
+            ctx = self._context(args)
+            chain = ctx.chain(value) if ctx is not None else None
+            if chain is None:
+                paths: set[str] | list[str] = self.version_pages.get(value.version, [])
+            else:
+                paths = {p for t in chain for p in self.type_pages.get((value.version, t.name.lower()), ())}
+            return digest("type", value.version, value.name, self._pages(paths)), value.name
+        if isinstance(value, Resource):
+            return digest("resource", value.name, self._pages(value.pages)), value.name
+        if isinstance(value, Operation):
+            return digest("operation", value.id, value.method, self._pages([value.source.path])), value.id
+        if isinstance(value, ExamplePlanner):
+            return self._planner(value, args)
+        if is_dataclass(value) and not isinstance(value, type) and type(value).__module__.startswith("docgen.render"):
+            items = [self._arg(getattr(value, f.name), args) for f in fields(value)]
+            if any(item is None for item in items):
+                return None
+            return digest(type(value).__qualname__, *(item[0] for item in items if item is not None)), ""
+        return None
+
+    def _planner(self, planner: Any, args: tuple[Any, ...]) -> tuple[bytes, str] | None:
+        """The pages of every operation sharing a route with an operation of the call's resource."""
+        groups = self._routes.get(id(planner))
+        if groups is None:
+            groups = {}
+            for ops in planner.routes.values():
+                paths = {op.source.path for op in ops}
+                for op in ops:
+                    groups.setdefault(id(op), set()).update(paths)
+            self._routes[id(planner)] = groups
+        resource = next((a for a in args if isinstance(a, Resource)), None)
+        ctx = self._context(args)
+        if resource is None or ctx is None:
+            if ctx is None:
+                return None
+            return digest("planner-all", self._pages(self.version_pages.get(ctx.version.name, []))), ""
+        shared: set[str] = set()
+        for op in resource.operations:
+            shared |= groups.get(id(op), {op.source.path})
+        return digest("planner", self._pages(shared)), ""
+
+
+# --------------------------------------------------------------------- rendering
+
+
+@dataclass(slots=True)
+class _Session:
+    """The render and format entries of one run."""
+
+    keys: _Keys
+    render_entries: dict[bytes, bytes]
+    format_entries: dict[bytes, bytes]
+    known: dict[str, str] = field(default_factory=dict)
+    """Path -> formatted text, for files whose render key was found."""
+    known_keys: dict[str, bytes] = field(default_factory=dict)
+    """Path -> format key, for the same files."""
+    new_render: list[tuple[bytes, str, bytes]] = field(default_factory=list)
+    rendered: int = 0
+    reused: int = 0
+    progress: Progress | None = None
+
+    def call(self, name: str, method: Callable[..., Any], renderer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        found = self.keys.call(name, args, kwargs)
+        if found is not None:
+            key, label = found
+            payload = self.render_entries.get(key)
+            if payload is not None:
+                value = loads(payload)
+                if value is None:
+                    self.reused += 1
+                    return None
+                path, text_digest = value
+                format_key = _format_key(text_digest)
+                text = self.format_entries.get(format_key)
+                if text is not None:
+                    self.known[path] = text.decode("utf-8")
+                    self.known_keys[path] = format_key
+                    self.reused += 1
+                    self._tick()
+                    return path, ""
+        result = method(renderer, *args, **kwargs)
+        self.rendered += 1
+        self._tick()
+        if result is not None:
+            self.known.pop(result[0], None)
+        if found is not None:
+            value = None if result is None else (result[0], _text_digest(result[1]))
+            self.new_render.append((found[0], label if result is None else result[0], dumps(value)))
+        return result
+
+    def _tick(self) -> None:
+        if self.progress is not None:
+            self.progress.advance()
+
+
+def _caching_renderer(base: type, session: _Session) -> type:
+    """A subclass of the renderer whose file methods go through ``session``."""
+
+    def wrap(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return session.call(name, method, self, args, kwargs)
+
+        call.__name__ = name
+        call.__doc__ = method.__doc__
+        return call
+
+    namespace: dict[str, Any] = {}
+    for name in dir(base):
+        method = getattr(base, name)
+        if name.startswith("_") or not callable(method):
+            continue
+        if getattr(method, "__annotations__", {}).get("return") in _FILE_RETURNS:
+            namespace[name] = wrap(name, method)
+    return type("CachingRenderer", (base,), namespace)
+
+
+def _renderer_module() -> Any:
+    """The renderer's modules when they are docgen's own (not a stand-in), else None."""
+    module = sys.modules.get("docgen.render")
+    if module is not None and not hasattr(module, "__path__"):
+        return None
+    try:
+        import docgen.render
+        from docgen.render import files as files_module
+    except ImportError:
+        return None
+    if not hasattr(files_module, "Renderer"):
+        return None
+    return docgen.render
+
+
+def real_renderer() -> bool:
+    """Whether ``docgen.render`` is docgen's own package (tests may put a stand-in there)."""
+    module = sys.modules.get("docgen.render")
+    return module is None or hasattr(module, "__path__")
+
+
+def render_files(
+    docset: DocSet,
+    loaded: LoadedPages,
+    config: Config,
+    *,
+    cache: Cache | None,
+    jobs: int,
+    progress: Progress | None = None,
+    timings: Timings | None = None,
+) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Every output file, formatted, and the format key of each (when known).
+
+    Only files whose inputs changed are rendered, and only texts black has not
+    seen are formatted.
+    """
+    module = _renderer_module()
+    if module is None:  # a stand-in renderer: no reuse
+        with timings.stage("render") if timings else contextlib.nullcontext():
+            stand_in: dict[str, str] = module_render(docset, config)
+        return stand_in, {}
+    if cache is None:
+        with timings.stage("render") if timings else contextlib.nullcontext():
+            unformatted = module.render_unformatted(docset, config)
+        return format_files(unformatted, {}, cache=None, jobs=jobs, progress=progress, timings=timings)
+    with timings.stage("cache") if timings else contextlib.nullcontext():
+        render_entries = cache.get_all("render")
+        format_entries = cache.get_all("format")
+    keys = _Keys(loaded, render_digest(config))
+    if not keys.complete:
+        render_entries = {}
+    session = _Session(keys, render_entries, format_entries, progress=progress)
+    from docgen.render.files import Renderer
+
+    if progress is not None:
+        progress.task("render", len(render_entries) or 1)
+    with timings.stage("render") if timings else contextlib.nullcontext():
+        renderer = _caching_renderer(Renderer, session)(config)
+        unformatted = module.render_unformatted(docset, config, renderer=renderer)
+    cache.count("render", True, session.reused)
+    cache.count("render", False, session.rendered)
+    todo = {path: text for path, text in unformatted.items() if path not in session.known}
+    formatted, format_keys = format_files(todo, format_entries, cache=cache, jobs=jobs, progress=progress, timings=timings)
+    with timings.stage("cache") if timings else contextlib.nullcontext():
+        cache.put_many("render", session.new_render)
+    format_keys.update((path, key) for path, key in session.known_keys.items() if path in session.known)
+    files = {path: session.known[path] if path in session.known else formatted[path] for path in unformatted}
+    return files, format_keys
+
+
+def module_render(docset: DocSet, config: Config) -> dict[str, str]:
+    """``docgen.render.render`` of whatever module is there (a stand-in in some tests)."""
+    import importlib
+
+    result: dict[str, str] = importlib.import_module("docgen.render").render(docset, config)
+    return result
+
+
+# --------------------------------------------------------------------- formatting
+
+
+def _format_chunk(texts: list[str]) -> list[str]:
+    from docgen.fmt import format_python
+
+    return [format_python(text) for text in texts]
+
+
+def _chunks(texts: list[str]) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    size = 0
+    for text in texts:
+        chunk.append(text)
+        size += len(text)
+        if size >= _FORMAT_CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def format_files(
+    files: dict[str, str],
+    format_entries: dict[bytes, bytes],
+    *,
+    cache: Cache | None,
+    jobs: int,
+    progress: Progress | None = None,
+    timings: Timings | None = None,
+) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Each file through black, or its cached output (the misses in ``jobs`` processes),
+    and the format key of each file."""
+    keys: dict[str, bytes] = {}
+    result: dict[str, str] = {}
+    todo: list[tuple[str, bytes]] = []
+    for path, text in files.items():
+        key = keys[path] = _format_key(_text_digest(text))
+        found = format_entries.get(key)
+        if found is not None:
+            result[path] = found.decode("utf-8")
+        else:
+            todo.append((path, key))
+    if cache is not None:
+        cache.count("format", True, len(result))
+        cache.count("format", False, len(todo))
+    if progress is not None and todo:
+        progress.task("format", len(todo))
+    with timings.stage("format") if timings else contextlib.nullcontext():
+        texts = [files[path] for path, _ in todo]
+        if jobs > 1 and len(todo) >= FORMAT_POOL_MIN:
+            if cache is not None:
+                cache.close()  # an open database must not cross a fork
+            # biggest first, so that no worker is left with a big file at the end
+            order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+            out: list[str] = [""] * len(texts)
+            with pool(jobs) as executor:
+                chunks = list(_chunks([texts[i] for i in order]))
+                done = 0
+                for chunk in executor.map(_format_chunk, chunks):
+                    for text in chunk:
+                        out[order[done]] = text
+                        done += 1
+                    if progress is not None:
+                        progress.advance(len(chunk))
+        else:
+            out = []
+            for text in texts:
+                out.extend(_format_chunk([text]))
+                if progress is not None:
+                    progress.advance()
+    for (path, _), text in zip(todo, out):
+        result[path] = text
+    if cache is not None and todo:
+        with timings.stage("cache") if timings else contextlib.nullcontext():
+            cache.put_many("format", [(key, path, result[path].encode("utf-8")) for path, key in todo])
+    return result, keys
+
+
+# --------------------------------------------------------------------- the run
+
+
+def output_matches(out: Path, manifest: str) -> bool:
+    """``out`` holds exactly the files ``manifest`` lists with those bytes, and that manifest.
+
+    Then :func:`docgen.output.check_tree` would report nothing and
+    :func:`docgen.output.write_tree` would change nothing.
+    """
+    from docgen.output import JOURNAL, MANIFEST, staging_dir
+
+    try:
+        if (out / MANIFEST).read_bytes() != manifest.encode("utf-8"):
+            return False
+        if (staging_dir(out) / JOURNAL).exists():
+            return False
+        for line in manifest.splitlines():
+            expected, path = line.split("  ", 1)
+            target = out / path
+            if target.is_symlink():
+                return False
+            with open(target, "rb") as stream:
+                if hashlib.sha256(stream.read()).hexdigest() != expected:
+                    return False
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a run produced: diagnostics at once, the files when asked for."""
+
+    root: Path
+    """The folder page paths are relative to."""
+    count: int
+    """Pages read."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Every diagnostic, sorted by place."""
+    manifest: str
+    """The manifest of the files (see :func:`docgen.output.manifest_text`)."""
+    _files: Callable[[], dict[str, str]]
+    _cached: dict[str, str] | None = None
+
+    @property
+    def files(self) -> dict[str, str]:
+        """Every output file: relative path -> formatted text."""
+        if self._cached is None:
+            self._cached = self._files()
+        return self._cached
+
+
+def produce(
+    config: Config,
+    *,
+    jobs: int,
+    cache: Cache | None,
+    progress: Progress | None = None,
+    timings: Timings | None = None,
+) -> Outcome:
+    """Read the pages of ``config.specs``; then everything else only as far as needed.
+
+    Raises :class:`docgen.pipeline.SpecsError` when the pages cannot be found.
+    """
+    with timings.stage("read") if timings else contextlib.nullcontext():
+        read = read_pages(config.specs)
+        keys = page_keys(read, config.default_version) if cache is not None else None
+    if cache is not None and keys is not None and real_renderer():
+        key = run_key(read, keys, config)
+        with timings.stage("cache") if timings else contextlib.nullcontext():
+            payload = cache.get("run", key)
+        if payload is not None:
+            diagnostics, count, listing = loads(payload)
+            manifest = "".join(f"{sha}  {path}\n" for path, sha, _ in listing)
+            return Outcome(
+                read.root, count, diagnostics, manifest, lambda: _stored_files(read, keys, config, listing, jobs, cache, progress, timings)
+            )
+        outcome, format_keys = _full(read, keys, config, jobs, cache, progress, timings)
+        if set(format_keys) == set(outcome.files):
+            listing = [
+                (path, hashlib.sha256(text.encode("utf-8")).hexdigest(), format_keys[path])
+                for path, text in outcome.files.items()
+            ]
+            with timings.stage("cache") if timings else contextlib.nullcontext():
+                cache.put("run", key, "run", dumps((outcome.diagnostics, outcome.count, listing)))
+        return outcome
+    return _full(read, keys, config, jobs, cache, progress, timings)[0]
+
+
+def _full(
+    read: SpecsRead,
+    keys: dict[str, bytes] | None,
+    config: Config,
+    jobs: int,
+    cache: Cache | None,
+    progress: Progress | None,
+    timings: Timings | None,
+) -> tuple[Outcome, dict[str, bytes]]:
+    """Parse (what the cache lacks), link, render (what changed), format (what is new)."""
+    from docgen.output import manifest_text
+
+    loaded = parse_pages(read, config, jobs=jobs, cache=cache, keys=keys, progress=progress, timings=timings)
+    with timings.stage("link") if timings else contextlib.nullcontext():
+        docset = build(loaded)
+    files, format_keys = render_files(docset, loaded, config, cache=cache, jobs=jobs, progress=progress, timings=timings)
+    files = dict(sorted(files.items()))
+    outcome = Outcome(loaded.root, loaded.count, docset.diagnostics, manifest_text(files), lambda: files, files)
+    return outcome, format_keys
+
+
+def _stored_files(
+    read: SpecsRead,
+    keys: dict[str, bytes],
+    config: Config,
+    listing: list[tuple[str, str, bytes]],
+    jobs: int,
+    cache: Cache,
+    progress: Progress | None,
+    timings: Timings | None,
+) -> dict[str, str]:
+    """The files of a run found in the cache: from the format entries, or made again."""
+    with timings.stage("cache") if timings else contextlib.nullcontext():
+        entries = cache.get_all("format")
+    files = {}
+    for path, _, format_key in listing:
+        text = entries.get(format_key)
+        if text is None:
+            return _full(read, keys, config, jobs, cache, progress, timings)[0].files
+        files[path] = text.decode("utf-8")
+    return files
