@@ -18,12 +18,14 @@ from docgen.render.types import is_collection
 
 __all__ = ["ExamplePlanner", "ExampleTest", "ReplyView", "SeedView", "TestCall", "replayable"]
 
-_NO_BODY_METHODS = frozenset({"GET", "DELETE", "HEAD", "OPTIONS"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+"""Methods whose generated client methods and handlers take a body."""
 
 
 def _json(body: Body | None) -> tuple[bool, JsonValue]:
-    """(present, value) of a body that is JSON; a body of only whitespace is absent."""
-    if body is None or (not body.is_json and not body.text.strip()):
+    """(present, value) of a body that is JSON; a body of only whitespace, or JSON
+    ``null``, is absent."""
+    if body is None or not body.is_json or body.json is None:
         return False, None
     return True, body.json
 
@@ -60,7 +62,7 @@ def replayable(
 def _type_reason(example: Example, operation: Operation, index: TypeIndex) -> str | None:
     """Why the models reject a documented body, if they do."""
     _, request = _json(example.request.body)
-    if operation.request_type is not None and operation.method.upper() not in _NO_BODY_METHODS:
+    if operation.request_type is not None and operation.method.upper() in BODY_METHODS:
         found = mismatch(request, operation.request_type, index)
         if found:
             return f"request body does not fit {operation.request_type}: {found}"
@@ -94,7 +96,7 @@ def _replay_reason(example: Example, operation: Operation) -> str | None:
     if request.body is not None and request.body.text.strip() and not request.body.is_json:
         return "request body is not JSON"
     has_request, request_json = _json(request.body)
-    if has_request and request.method.upper() in _NO_BODY_METHODS:
+    if has_request and request.method.upper() not in BODY_METHODS:
         return f"request body on a {request.method.upper()} request"
     if has_request and _is_model(operation.request_type) and not isinstance(request_json, dict):
         return "request body is not a JSON object"

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from docgen import names
 from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
+from docgen.render.examples import BODY_METHODS
 from docgen.render.paths import PathTemplate, StorePlan, store_plan
 from docgen.render.text import doc_text
 from docgen.render.types import TypeMap, collection_item, is_collection
@@ -26,7 +27,6 @@ __all__ = [
 ]
 
 ODATA_TYPE = "@odata.type"
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _DOC_LIMIT = 600
 
 
@@ -334,7 +334,7 @@ class VersionContext:
         plan = store_plan(op.kind, template)
         qualify = lambda name: f"_models.{name}"  # noqa: E731
         body_class = self.types.model_class(op.request_type)
-        has_body = op.method.upper() in _BODY_METHODS
+        has_body = op.method.upper() in BODY_METHODS
         if body_class is not None:
             client_body = f"_models.{body_class} | Mapping[str, Any]"
             server_body = f"_models.{body_class}"
