@@ -7,6 +7,7 @@ whose inputs did not change.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +78,10 @@ class Renderer:
     """Renders the files of one doc set; each method returns (relative path, unformatted text)."""
 
     def __init__(self, config: Config) -> None:
+        if not config.package.isidentifier() or keyword.iskeyword(config.package):
+            raise ValueError(f"package name {config.package!r} is not a Python identifier")
         self.package = config.package
+        self.default_version = config.default_version
         self.env = make_environment(config.templates)
 
     def _render(self, template: str, **context: Any) -> str:
@@ -120,7 +124,11 @@ class Renderer:
             versions=[
                 VersionMount(module, repr("/" + name.strip("/"))) for module, name in versions
             ],
-            first_version=doc_text(versions[0][1]) if versions else "v1.0",
+            first_version=doc_text(
+                self.default_version
+                if any(name == self.default_version for _, name in versions) or not versions
+                else versions[0][1]
+            ),
         )
         return f"{self.package}/app.py", text
 
