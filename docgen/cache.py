@@ -112,8 +112,33 @@ def parser_digest() -> bytes:
     return _parser_digest
 
 
+_installed: dict[str, str] | None = None
+
+
+def _normalise(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
 def dist_version(name: str) -> str:
-    """The installed version of a distribution, ``-`` when it is not installed."""
+    """The installed version of a distribution, ``-`` when it is not installed.
+
+    Read from the names of the ``*.dist-info`` folders on ``sys.path`` (one listing
+    per folder, a few milliseconds), falling back to :mod:`importlib.metadata`,
+    which scans every folder again on every call.
+    """
+    global _installed
+    if _installed is None:
+        _installed = {}
+        for entry in sys.path:
+            with contextlib.suppress(OSError):
+                for found in os.listdir(entry or "."):
+                    stem = found.removesuffix(".dist-info")
+                    if stem != found and stem.count("-") == 1:
+                        dist, version = stem.split("-")
+                        _installed.setdefault(_normalise(dist), version)
+    version = _installed.get(_normalise(name))
+    if version is not None:
+        return version
     from importlib import metadata
 
     try:

@@ -148,13 +148,28 @@ def _settings(args: argparse.Namespace) -> Config:
 # --------------------------------------------------------------------- diagnostics
 
 
-def _display(root: Path, path: str) -> str:
-    """A page path (relative to ``root``) as the user can open it: relative to the working folder if possible."""
-    full = root / path
-    try:
-        return os.path.relpath(full)
-    except ValueError:  # another drive (Windows)
-        return str(full)
+class _Display:
+    """Page paths (relative to ``root``) as the user can open them: relative to the working
+    folder if possible. Computed once per page (a large doc set has tens of thousands of
+    diagnostics)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.seen: dict[str, str] = {}
+        try:
+            self.base: str | None = os.path.relpath(root)
+        except ValueError:  # another drive (Windows)
+            self.base = None
+
+    def __call__(self, path: str) -> str:
+        found = self.seen.get(path)
+        if found is None:
+            if self.base is None:
+                found = str(self.root / path)
+            else:  # page paths are normalised and relative: the same as relpath(root / path)
+                found = os.path.normpath(os.path.join(self.base, path))
+            self.seen[path] = found
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,10 +215,11 @@ def report_diagnostics(
     """
     ordered = sorted(diags, key=Diagnostic.sort_key)
     summary = Summary.of(ordered, pages)
+    display = _Display(root)
     if args.diagnostics_format == "json":
         records = [
             {
-                "path": _display(root, d.span.path),
+                "path": display(d.span.path),
                 "line": d.span.line,
                 "col": d.span.col,
                 "severity": d.severity.value,
@@ -215,11 +231,12 @@ def report_diagnostics(
         json.dump({"diagnostics": records, "summary": to_json(summary)}, stream, indent=1, ensure_ascii=False)
         stream.write("\n")
         return
-    for d in ordered:
-        if d.severity is not Severity.INFO or args.verbose:
-            span = f"{_display(root, d.span.path)}:{d.span.line}:{d.span.col}"
-            stream.write(f"{span}: {d.severity.value} {d.code} {d.message}\n")
-    stream.write(summary.line() + "\n")
+    lines = [
+        f"{display(d.span.path)}:{d.span.line}:{d.span.col}: {d.severity.value} {d.code} {d.message}\n"
+        for d in ordered
+        if d.severity is not Severity.INFO or args.verbose
+    ]
+    stream.write("".join(lines) + summary.line() + "\n")
 
 
 def _failing(diags: Sequence[Diagnostic], strict: bool) -> bool:
