@@ -134,11 +134,11 @@ def dist_version(name: str) -> str:
                 for found in os.listdir(entry or "."):
                     stem = found.removesuffix(".dist-info")
                     if stem != found and stem.count("-") == 1:
-                        dist, version = stem.split("-")
-                        _installed.setdefault(_normalise(dist), version)
-    version = _installed.get(_normalise(name))
-    if version is not None:
-        return version
+                        dist, number = stem.split("-")
+                        _installed.setdefault(_normalise(dist), number)
+    found = _installed.get(_normalise(name))
+    if found is not None:
+        return found
     from importlib import metadata
 
     try:
