@@ -136,9 +136,9 @@ def dist_version(name: str) -> str:
                     if stem != found and stem.count("-") == 1:
                         dist, number = stem.split("-")
                         _installed.setdefault(_normalise(dist), number)
-    found = _installed.get(_normalise(name))
-    if found is not None:
-        return found
+    known = _installed.get(_normalise(name))
+    if known is not None:
+        return known
     from importlib import metadata
 
     try:
