@@ -163,7 +163,7 @@ def _concrete_path(url: str) -> str:
     if not t.startswith("/"):
         t = "/" + t
     first, sep, rest = t[1:].partition("/")
-    if first in ("v1.0", "beta") or (had_host and sep and _VERSIONISH_RE.match(first)):
+    if first.lower() in ("v1.0", "beta") or (had_host and sep and _VERSIONISH_RE.match(first)):
         t = "/" + rest
     return t.rstrip("/") or "/"
 

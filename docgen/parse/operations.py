@@ -50,11 +50,10 @@ def build_operations(
 
 
 def _choose_path(lines: tuple[RequestLine, ...], examples: list[Example], diags: list[Diagnostic]) -> str:
-    """The template the generated code uses: the documented line the examples follow."""
-    for ex in examples:
-        for ln in lines:
-            if template_regex(ln.path).match(ex.request.path):
-                return ln.path
+    """The template the generated code uses: the documented line most examples follow."""
+    votes = [sum(bool(template_regex(ln.path).match(ex.request.path)) for ex in examples) for ln in lines]
+    if votes and max(votes) > 0:
+        return lines[votes.index(max(votes))].path
     for ex in examples:
         for ln in lines:
             stripped = strip_odata_suffix(ln.path)

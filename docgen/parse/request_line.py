@@ -20,6 +20,8 @@ _HOST_RE = re.compile(r"^https?://[^/\s]+", re.I)
 _BRACE_RE = re.compile(r"\{([^{}]*)\}")
 _ANGLE_RE = re.compile(r"<([^<>/]*)>")
 _VERSIONISH_RE = re.compile(r"^(v\d+(\.\d+)?[a-z]*|beta|alpha|[a-z]*test|preview|canary)$", re.I)
+_FUNC_ARGS_RE = re.compile(r"\(([^()/]*=[^()/]*)\)")
+_ARG_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
 _ODATA_SUFFIXES = ("/$ref", "/$value", "/$count")
 
 
@@ -58,9 +60,11 @@ def normalise_path(target: str) -> tuple[str, str, str | None]:
         t = "/" + t
     version = None
     first, sep, rest = t[1:].partition("/")
-    if first in KNOWN_VERSIONS or (had_host and sep and _VERSIONISH_RE.match(first)):
+    if first.lower() in KNOWN_VERSIONS or (had_host and sep and _VERSIONISH_RE.match(first)):
         version, t = first, "/" + rest
     t = _ANGLE_RE.sub(lambda m: "{" + m.group(1) + "}", t)
+    if "=" in t:
+        t = _FUNC_ARGS_RE.sub(_function_args, t)
     seen: dict[str, int] = {}
 
     def rename(m: re.Match[str]) -> str:
@@ -73,6 +77,18 @@ def normalise_path(target: str) -> tuple[str, str, str | None]:
     if len(t) > 1:
         t = t.rstrip("/")
     return t, query, version
+
+
+def _function_args(m: re.Match[str]) -> str:
+    """``(a=1,b='{x}')`` -> ``(a={a},b='{x}')``: literal argument values become placeholders."""
+    parts = []
+    for arg in m.group(1).split(","):
+        am = _ARG_RE.match(arg)
+        if am is None or "{" in am.group(2):
+            parts.append(arg.strip())
+        else:
+            parts.append(f"{am.group(1)}={{{am.group(1)}}}")
+    return "(" + ",".join(parts) + ")"
 
 
 def parse_request_line(line: str) -> ParsedLine | None:
