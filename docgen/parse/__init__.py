@@ -15,6 +15,7 @@ from docgen.parse.markdown import read_page
 from docgen.parse.operations import build_operations
 from docgen.parse.page import Heading, Page, Paragraph
 from docgen.parse.resource_page import extract_types
+from docgen.parse.sections import page_description
 
 __all__ = ["parse_page", "version_of"]
 
@@ -34,16 +35,6 @@ def _title(page: Page) -> str:
             return block.text
     title = page.front_matter.get("title")
     return title.strip() if isinstance(title, str) else page.path.rsplit("/", 1)[-1].removesuffix(".md")
-
-
-def _description(page: Page) -> str:
-    desc = page.front_matter.get("description")
-    if isinstance(desc, str) and desc.strip():
-        return desc.strip()
-    for block in page.blocks:
-        if isinstance(block, Paragraph) and not block.text.startswith("Namespace:"):
-            return block.text
-    return ""
 
 
 def _kind(page: Page) -> PageKind:
@@ -74,7 +65,7 @@ def parse_page(path: str, text: str, default_version: str = "v1.0") -> PageModel
     types: tuple[TypeDef, ...] = ()
     if kind == "api":
         col = collect(page, diags)
-        operations = build_operations(page, col, version, title, _description(page), diags)
+        operations = build_operations(page, col, version, title, page_description(page), diags)
     elif kind == "resource":
         types = extract_types(page, version, title, diags)
     else:

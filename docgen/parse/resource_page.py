@@ -59,16 +59,6 @@ def _base_type(page: Page, annotation: dict[str, object]) -> str | None:
     return None
 
 
-def _description(page: Page) -> str:
-    desc = page.front_matter.get("description")
-    if isinstance(desc, str):
-        return desc.strip()
-    for block in page.blocks:
-        if isinstance(block, Paragraph) and not block.text.startswith("Namespace:"):
-            return block.text
-    return ""
-
-
 def extract_types(page: Page, version: str, title: str, diags: list[Diagnostic]) -> tuple[TypeDef, ...]:
     """The page's type (when it declares one) and any enum types its tables define."""
     name, annotation = _declared(page, title, diags)
@@ -106,7 +96,7 @@ def extract_types(page: Page, version: str, title: str, diags: list[Diagnostic])
         open_type = annotation.get("openType") in (True, "true")
         kind: TypeKind = "entity" if any(pr.name == "id" for pr in unique) or "keyProperty" in annotation else "complex"
         out.append(
-            TypeDef(name, kind, version, _description(page), _base_type(page, annotation), tuple(unique), (), open_type, SourceSpan(page.path, 1))
+            TypeDef(name, kind, version, sections.page_description(page), _base_type(page, annotation), tuple(unique), (), open_type, SourceSpan(page.path, 1))
         )
     out.extend(enums)
     return tuple(out)

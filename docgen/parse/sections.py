@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
 from docgen.model import EnumMember, Permission, Property
-from docgen.parse.page import Block, Heading, Page, Table
+from docgen.parse.page import Block, Heading, Page, Paragraph, Table
 from docgen.parse.typecell import link_text, parse_type_cell
 
 _NAME_HEADERS = {"property", "parameter", "name", "relationship", "property name", "parameter name", "member"}
@@ -40,6 +40,17 @@ def placed(page: Page) -> Iterator[Placed]:
             elif block.level == 3:
                 h3 = text
         yield Placed(block, h1, h2, h3)
+
+
+def page_description(page: Page) -> str:
+    """The front matter's description, else the first paragraph that is not the Namespace line."""
+    desc = page.front_matter.get("description")
+    if isinstance(desc, str) and desc.strip():
+        return desc.strip()
+    for block in page.blocks:
+        if isinstance(block, Paragraph) and not block.text.startswith("Namespace:"):
+            return block.text
+    return ""
 
 
 def cell(row: tuple[str, ...], i: int) -> str:
