@@ -47,6 +47,7 @@ __all__ = [
     "dumps",
     "interface_digest",
     "loads",
+    "loads_checked",
     "source_digest",
 ]
 
@@ -187,6 +188,22 @@ def loads(data: bytes) -> Any:
     return pickle.loads(data)
 
 
+def loads_checked(data: bytes, fits: Any) -> Any:
+    """The value pickled in ``data`` when ``fits(value)`` holds, else None.
+
+    A value that cannot be unpickled (a class docgen no longer has) or that
+    has the wrong shape is treated as a miss, like a damaged entry.
+    """
+    try:
+        value = pickle.loads(data)
+    except Exception:  # any error while unpickling: not a value of ours
+        return None
+    try:
+        return value if fits(value) else None
+    except Exception:
+        return None
+
+
 # --------------------------------------------------------------------- interface
 
 
@@ -240,17 +257,26 @@ def interface_digest(page: model.PageModel) -> bytes:
 # --------------------------------------------------------------------- storage
 
 
-def _frame(payload: bytes) -> bytes:
-    return _MAGIC + hashlib.blake2b(payload, digest_size=_SUM).digest() + payload
+def _checksum(kind: str, key: bytes, payload: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=_SUM)
+    h.update(digest(kind, key))
+    h.update(payload)
+    return h.digest()
 
 
-def _unframe(value: object) -> bytes | None:
-    """The payload of a stored value, or None when it is not one of ours or is damaged."""
+def _frame(kind: str, key: bytes, payload: bytes) -> bytes:
+    """The stored form of a value: magic, then a checksum of kind, key and payload, then the payload."""
+    return _MAGIC + _checksum(kind, key, payload) + payload
+
+
+def _unframe(kind: str, key: bytes, value: object) -> bytes | None:
+    """The payload of a stored value, or None when it is not one of ours, is damaged,
+    or was stored under another key (a copied or foreign entry)."""
     if not isinstance(value, bytes) or value[: len(_MAGIC)] != _MAGIC:
         return None
     head = len(_MAGIC) + _SUM
     payload = value[head:]
-    if hashlib.blake2b(payload, digest_size=_SUM).digest() != value[len(_MAGIC) : head]:
+    if _checksum(kind, key, payload) != value[len(_MAGIC) : head]:
         return None
     return payload
 
@@ -392,7 +418,7 @@ class Cache:
         found: dict[bytes, bytes] = {}
         bad: list[bytes] = []
         for key, value in rows:
-            payload = _unframe(value)
+            payload = _unframe(kind, key, value)
             if payload is None:
                 bad.append(key)
             else:
@@ -449,7 +475,7 @@ class Cache:
         The tag names what the entry is for (a page's path, an output file):
         keeping one entry per tag keeps the cache the size of the doc set.
         """
-        rows = [(kind, key, tag, _frame(payload)) for key, tag, payload in items]
+        rows = [(kind, key, tag, _frame(kind, key, payload)) for key, tag, payload in items]
         db = self._open()
         if db is None or not rows:
             return

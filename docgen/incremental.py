@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import docgen
-from docgen.cache import DIRNAME, Cache, digest, dist_version, dumps, loads, source_digest
+from docgen.cache import DIRNAME, Cache, digest, dist_version, dumps, loads_checked, source_digest
 from docgen.config import Config
 from docgen.diagnostics import Diagnostic
 from docgen.model import DocSet, Operation, PageModel, Resource, TypeDef
@@ -217,6 +217,31 @@ class _Keys:
 
 # --------------------------------------------------------------------- rendering
 
+_NO_FILE = ("none",)
+"""The render entry of a file method call that made no file."""
+
+
+def _is_render_entry(value: object) -> bool:
+    """``(path, digest of the unformatted text)``, or the marker of a file method that made no file."""
+    return value == _NO_FILE or (
+        isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], bytes)
+    )
+
+
+def _is_run_entry(value: object) -> bool:
+    if not (isinstance(value, tuple) and len(value) == 3):
+        return False
+    diagnostics, count, listing = value
+    return (
+        isinstance(diagnostics, tuple)
+        and all(isinstance(d, Diagnostic) for d in diagnostics)
+        and isinstance(count, int)
+        and isinstance(listing, list)
+        and all(
+            isinstance(path, str) and isinstance(sha, str) and isinstance(key, bytes) for path, sha, key in listing
+        )
+    )
+
 
 @dataclass(slots=True)
 class _Session:
@@ -237,13 +262,12 @@ class _Session:
     def call(self, name: str, method: Callable[..., Any], renderer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         found = self.keys.call(name, args, kwargs)
         if found is not None:
-            key, label = found
-            payload = self.render_entries.get(key)
-            if payload is not None:
-                value = loads(payload)
-                if value is None:
-                    self.reused += 1
-                    return None
+            payload = self.render_entries.get(found[0])
+            value = None if payload is None else loads_checked(payload, _is_render_entry)
+            if value == _NO_FILE:
+                self.reused += 1
+                return None
+            if value is not None:
                 path, text_digest = value
                 format_key = _format_key(text_digest)
                 text = self.format_entries.get(format_key)
@@ -259,8 +283,11 @@ class _Session:
         if result is not None:
             self.known.pop(result[0], None)
         if found is not None:
-            value = None if result is None else (result[0], _text_digest(result[1]))
-            self.new_render.append((found[0], label if result is None else result[0], dumps(value)))
+            key, label = found
+            if result is None:
+                self.new_render.append((key, label, dumps(_NO_FILE)))
+            else:
+                self.new_render.append((key, result[0], dumps((result[0], _text_digest(result[1])))))
         return result
 
     def _tick(self) -> None:
@@ -517,8 +544,9 @@ def produce(
         key = run_key(read, keys, config)
         with timings.stage("cache") if timings else contextlib.nullcontext():
             payload = cache.get("run", key)
-        if payload is not None:
-            diagnostics, count, listing = loads(payload)
+        entry = None if payload is None else loads_checked(payload, _is_run_entry)
+        if entry is not None:
+            diagnostics, count, listing = entry
             manifest = "".join(f"{sha}  {path}\n" for path, sha, _ in listing)
             return Outcome(
                 read.root, count, diagnostics, manifest, lambda: _stored_files(read, keys, config, listing, jobs, cache, progress, timings)

@@ -272,15 +272,25 @@ def parse_pages(
     return LoadedPages(read.root, tuple(pages), tuple(problems), keys, interfaces)
 
 
+def _is_parse_result(value: object) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], (PageModel, Diagnostic))
+        and isinstance(value[1], bytes)
+    )
+
+
 def _cached(cache: Cache, keys: dict[str, bytes]) -> dict[str, tuple[PageModel | Diagnostic, bytes]]:
-    from docgen.cache import loads
+    from docgen.cache import loads_checked
 
     stored = cache.get_all("page")
     found = {}
     for path, key in keys.items():
         payload = stored.get(key)
-        if payload is not None:
-            found[path] = loads(payload)
+        value = None if payload is None else loads_checked(payload, _is_parse_result)
+        if value is not None and (not isinstance(value[0], PageModel) or value[0].path == path):
+            found[path] = value
     cache.count("page", True, len(found))
     cache.count("page", False, len(keys) - len(found))
     return found
