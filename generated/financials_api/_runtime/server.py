@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from .errors import ServiceError, odata_error
 
-__all__ = ["Reply", "install_error_handlers", "respond", "sort_routes"]
+__all__ = ["Reply", "include_routers", "install_error_handlers", "respond"]
 
 _CODES = {
     400: "BadRequest",
@@ -119,13 +119,21 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _on_http_error)
 
 
+def _segment_rank(segment: str) -> int:
+    if "{" not in segment:
+        return 0
+    return 2 if segment.startswith("{") and segment.endswith("}") and segment.count("{") == 1 else 1
+
+
 def _specificity(route: BaseRoute) -> tuple[int, ...]:
-    """Literal segments sort before parameters, position by position."""
+    """Literal segments sort before partly literal ones, and those before bare parameters."""
     if not isinstance(route, Route):
         return ()
-    return tuple(1 if "{" in segment else 0 for segment in route.path.strip("/").split("/"))
+    return tuple(_segment_rank(segment) for segment in route.path.strip("/").split("/"))
 
 
-def sort_routes(app: FastAPI) -> None:
-    """Order the routes so a literal segment (``/users/delta()``) wins over a parameter."""
-    app.router.routes.sort(key=_specificity)
+def include_routers(app: FastAPI, routers: Iterable[APIRouter]) -> None:
+    """Serve the routes of every router, most specific first, so that a literal segment
+    (``/users/delta()``) wins over a parameter (``/users/{id}``) whichever router has it."""
+    routes = [route for router in routers for route in router.routes]
+    app.router.routes.extend(sorted(routes, key=_specificity))

@@ -8,7 +8,7 @@
 
 from fastapi import FastAPI
 
-from financials_api._runtime.server import install_error_handlers, sort_routes
+from financials_api._runtime.server import include_routers, install_error_handlers
 from financials_api.beta.server.memory import InMemoryService
 from financials_api.beta.server.service import Service
 from financials_api.beta.server.routers import customer as _customer
@@ -21,8 +21,12 @@ def create_app(service: Service | None = None) -> FastAPI:
     app = FastAPI(title="financials_api beta", version="beta")
     app.state.service = service if service is not None else InMemoryService()
     install_error_handlers(app)
-    app.include_router(_customer.router)
-    sort_routes(app)
+    include_routers(
+        app,
+        [
+            _customer.router,
+        ],
+    )
     return app
 
 

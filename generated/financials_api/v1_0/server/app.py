@@ -8,7 +8,7 @@
 
 from fastapi import FastAPI
 
-from financials_api._runtime.server import install_error_handlers, sort_routes
+from financials_api._runtime.server import include_routers, install_error_handlers
 from financials_api.v1_0.server.memory import InMemoryService
 from financials_api.v1_0.server.service import Service
 from financials_api.v1_0.server.routers import company as _company
@@ -22,9 +22,13 @@ def create_app(service: Service | None = None) -> FastAPI:
     app = FastAPI(title="financials_api v1.0", version="v1.0")
     app.state.service = service if service is not None else InMemoryService()
     install_error_handlers(app)
-    app.include_router(_company.router)
-    app.include_router(_customer.router)
-    sort_routes(app)
+    include_routers(
+        app,
+        [
+            _company.router,
+            _customer.router,
+        ],
+    )
     return app
 
 
