@@ -398,7 +398,11 @@ def module_render(docset: DocSet, config: Config) -> dict[str, str]:
 
 
 def _format_chunk(texts: list[str]) -> list[str]:
+    import gc
+
     from docgen.fmt import format_python
+
+    gc.enable()  # a worker forked while the parent had it off
 
     return [format_python(text) for text in texts]
 
@@ -575,10 +579,18 @@ def _full(
     """Parse (what the cache lacks), link, render (what changed), format (what is new)."""
     from docgen.output import manifest_text
 
+    import gc
+
     loaded = parse_pages(read, config, jobs=jobs, cache=cache, keys=keys, progress=progress, timings=timings)
     with timings.stage("link") if timings else contextlib.nullcontext():
         docset = build(loaded)
-    files, format_keys = render_files(docset, loaded, config, cache=cache, jobs=jobs, progress=progress, timings=timings)
+    gc.freeze()  # pages and model are long-lived and hold no cycles: keep the collector off them
+    try:
+        files, format_keys = render_files(
+            docset, loaded, config, cache=cache, jobs=jobs, progress=progress, timings=timings
+        )
+    finally:
+        gc.unfreeze()
     files = dict(sorted(files.items()))
     outcome = Outcome(loaded.root, loaded.count, docset.diagnostics, manifest_text(files), lambda: files, files)
     return outcome, format_keys

@@ -360,9 +360,15 @@ def load_pages(
 
 def build(loaded: LoadedPages) -> DocSet:
     """Link the pages into one doc set whose diagnostics include the read errors, sorted by place."""
+    import gc
+
     from docgen.link import link
 
-    docset = link(list(loaded.pages))
+    gc.freeze()  # the pages are long-lived and hold no cycles: keep the collector off them
+    try:
+        docset = link(list(loaded.pages))
+    finally:
+        gc.unfreeze()
     if not loaded.diagnostics:
         return docset
     diagnostics = sorted((*docset.diagnostics, *loaded.diagnostics), key=Diagnostic.sort_key)
