@@ -578,6 +578,7 @@ def _full(
 ) -> tuple[Outcome, dict[str, bytes]]:
     """Parse (what the cache lacks), link, render (what changed), format (what is new)."""
     from docgen.output import manifest_text
+    from docgen.replay import replay_diagnostics
 
     import gc
 
@@ -592,7 +593,8 @@ def _full(
     finally:
         gc.unfreeze()
     files = dict(sorted(files.items()))
-    outcome = Outcome(loaded.root, loaded.count, docset.diagnostics, manifest_text(files), lambda: files, files)
+    diagnostics = tuple(sorted(docset.diagnostics + tuple(replay_diagnostics(docset)), key=Diagnostic.sort_key))
+    outcome = Outcome(loaded.root, loaded.count, diagnostics, manifest_text(files), lambda: files, files)
     return outcome, format_keys
 
 
