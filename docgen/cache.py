@@ -259,7 +259,7 @@ def interface_digest(page: model.PageModel) -> bytes:
 
 
 def _checksum(kind: str, key: bytes, payload: bytes) -> bytes:
-    return zlib.crc32(payload, zlib.crc32(digest(kind, key))).to_bytes(_SUM, "little")
+    return zlib.crc32(payload, zlib.crc32(key, zlib.crc32(kind.encode()))).to_bytes(_SUM, "little")
 
 
 def _frame(kind: str, key: bytes, payload: bytes) -> bytes:

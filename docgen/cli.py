@@ -375,7 +375,7 @@ def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
         print("docgen: nothing written (--strict and the docs have errors or warnings)", file=sys.stderr)
         return EXIT_ERROR
     with run.stage("write"):
-        done = output_matches(config.out, outcome.manifest)
+        done = output_matches(config.out, outcome.manifest, run.cache)
     if done:
         report = WriteReport(unchanged=outcome.manifest.count("\n"))
     else:
@@ -421,7 +421,7 @@ def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
     outcome = _produce(config, args, run)
     failing = _failing(outcome.diagnostics, args.strict)
     with run.stage("write"):
-        done = output_matches(config.out, outcome.manifest)
+        done = output_matches(config.out, outcome.manifest, run.cache)
     if done:
         report = CheckReport()
     else:

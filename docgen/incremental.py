@@ -30,9 +30,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat as stat_module
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,18 @@ from docgen.cache import DIRNAME, Cache, digest, dist_version, dumps, loads_chec
 from docgen.config import Config
 from docgen.diagnostics import Diagnostic
 from docgen.model import DocSet, Operation, PageModel, Resource, TypeDef
-from docgen.pipeline import LoadedPages, SpecsRead, build, page_keys, parse_pages, pool, read_pages
+from docgen.pipeline import (
+    LoadedPages,
+    SpecsRead,
+    Stat,
+    build,
+    file_stat,
+    page_keys,
+    parse_pages,
+    pool,
+    read_pages,
+    trusted,
+)
 
 if TYPE_CHECKING:
     from docgen._progress import Progress, Timings
@@ -128,11 +140,8 @@ class _Keys:
             for typedef in page.types:
                 self.type_pages.setdefault((page.version, typedef.name.lower()), set()).add(page.path)
         self.version_pages = {v: sorted(paths) for v, paths in by_version.items()}
-        self.interfaces = {
-            v: digest(*(f"{path}\0".encode() + loaded.interfaces[path] for path in paths))
-            for v, paths in self.version_pages.items()
-        }
         self.complete = all(p.path in loaded.interfaces and p.path in loaded.keys for p in loaded.pages)
+        self.interfaces = _version_interfaces(loaded) if self.complete else {}
         self._routes: dict[int, dict[int, set[str]]] = {}
 
     def _pages(self, paths: Iterable[str]) -> bytes:
@@ -161,7 +170,7 @@ class _Keys:
         from docgen.render.views import VersionContext
 
         if value is None or isinstance(value, (str, int, float, bool)):
-            return digest("v", repr(value)), ""
+            return b"v" + repr(value).encode(), ""
         if isinstance(value, (list, tuple)):
             items = [self._arg(item, args) for item in value]
             if any(item is None for item in items):
@@ -477,17 +486,53 @@ def format_files(
     return result, keys
 
 
-# --------------------------------------------------------------------- the run
+# --------------------------------------------------------------------- file status
 
 
-def output_matches(out: Path, manifest: str) -> bool:
+def _stat_key(kind: str, folder: Path) -> tuple[bytes, str]:
+    tag = f"{kind}:{os.path.abspath(folder)}"
+    return digest("stat", tag), tag
+
+
+def _is_seen(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(stat, tuple) and len(stat) == 5 and isinstance(sha, bytes) for stat, sha in value.values()
+    )
+
+
+def seen_files(cache: Cache | None, kind: str, folder: Path) -> dict[str, tuple[Stat, bytes]]:
+    """Files under ``folder`` whose status and digest an earlier run recorded."""
+    if cache is None:
+        return {}
+    key, _ = _stat_key(kind, folder)
+    payload = cache.get("stat", key)
+    found = None if payload is None else loads_checked(payload, _is_seen)
+    return found if found is not None else {}
+
+
+def remember_files(
+    cache: Cache | None, kind: str, folder: Path, before: dict[str, tuple[Stat, bytes]], now: dict[str, tuple[Stat, bytes]]
+) -> None:
+    if cache is not None and now != before:
+        key, tag = _stat_key(kind, folder)
+        cache.put("stat", key, tag, dumps(now))
+
+
+def output_matches(out: Path, manifest: str, cache: Cache | None = None) -> bool:
     """``out`` holds exactly the files ``manifest`` lists with those bytes, and that manifest.
 
     Then :func:`docgen.output.check_tree` would report nothing and
-    :func:`docgen.output.write_tree` would change nothing.
+    :func:`docgen.output.write_tree` would change nothing. Files whose status
+    (size, times, inode) is the one recorded when their bytes were last hashed
+    are not read again.
     """
+    import time
+
     from docgen.output import JOURNAL, MANIFEST, staging_dir
 
+    seen = seen_files(cache, "out", out)
+    now = time.time_ns()
+    checked: dict[str, tuple[Stat, bytes]] = {}
     try:
         if (out / MANIFEST).read_bytes() != manifest.encode("utf-8"):
             return False
@@ -495,15 +540,29 @@ def output_matches(out: Path, manifest: str) -> bool:
             return False
         for line in manifest.splitlines():
             expected, path = line.split("  ", 1)
-            target = out / path
-            if target.is_symlink():
+            target = os.path.join(out, path)
+            result = os.lstat(target)
+            if not stat_module.S_ISREG(result.st_mode):
                 return False
-            with open(target, "rb") as stream:
-                if hashlib.sha256(stream.read()).hexdigest() != expected:
-                    return False
+            stat = file_stat(result)
+            known = seen.get(target)
+            if known is not None and known[0] == stat:
+                sha, keep = known[1], True
+            else:
+                with open(target, "rb") as stream:
+                    data = stream.read()
+                sha, keep = hashlib.sha256(data).digest(), trusted(stat, now) and len(data) == stat[0]
+            if sha.hex() != expected:
+                return False
+            if keep:
+                checked[target] = (stat, sha)
     except (OSError, ValueError):
         return False
+    remember_files(cache, "out", out, seen, checked)
     return True
+
+
+# --------------------------------------------------------------------- the run
 
 
 @dataclass(slots=True)
@@ -517,7 +576,7 @@ class Outcome:
     diagnostics: tuple[Diagnostic, ...]
     """Every diagnostic, sorted by place."""
     manifest: str
-    """The manifest of the files (see :func:`docgen.output.manifest_text`)."""
+    """The manifest of the files (the text :func:`docgen.output.manifest_text` gives)."""
     _files: Callable[[], dict[str, str]]
     _cached: dict[str, str] | None = None
 
@@ -542,29 +601,30 @@ def produce(
     Raises :class:`docgen.pipeline.SpecsError` when the pages cannot be found.
     """
     with timings.stage("read") if timings else contextlib.nullcontext():
-        read = read_pages(config.specs)
+        seen = seen_files(cache, "pages", Path(os.path.abspath(config.specs)))
+        read = read_pages(config.specs, seen)
+        remember_files(cache, "pages", Path(os.path.abspath(config.specs)), seen, read.seen)
         keys = page_keys(read, config.default_version) if cache is not None else None
-    if cache is not None and keys is not None and real_renderer():
-        key = run_key(read, keys, config)
+    if cache is None or keys is None or not real_renderer():
+        return _full(read, keys, config, jobs, cache, progress, timings)[0]
+    key = run_key(read, keys, config)
+    with timings.stage("cache") if timings else contextlib.nullcontext():
+        payload = cache.get("run", key)
+    entry = None if payload is None else loads_checked(payload, _is_run_entry)
+    if entry is not None:
+        diagnostics, count, listing = entry
+        manifest = "".join(f"{sha}  {path}\n" for path, sha, _ in listing)
+
+        def files() -> dict[str, str]:
+            return _stored_files(read, keys, config, listing, jobs, cache, progress, timings)
+
+        return Outcome(read.root, count, diagnostics, manifest, files)
+    outcome, format_keys, shas = _full(read, keys, config, jobs, cache, progress, timings)
+    if set(format_keys) == set(outcome.files):
+        listing = [(path, shas[path], format_keys[path]) for path in outcome.files]
         with timings.stage("cache") if timings else contextlib.nullcontext():
-            payload = cache.get("run", key)
-        entry = None if payload is None else loads_checked(payload, _is_run_entry)
-        if entry is not None:
-            diagnostics, count, listing = entry
-            manifest = "".join(f"{sha}  {path}\n" for path, sha, _ in listing)
-            return Outcome(
-                read.root, count, diagnostics, manifest, lambda: _stored_files(read, keys, config, listing, jobs, cache, progress, timings)
-            )
-        outcome, format_keys = _full(read, keys, config, jobs, cache, progress, timings)
-        if set(format_keys) == set(outcome.files):
-            listing = [
-                (path, hashlib.sha256(text.encode("utf-8")).hexdigest(), format_keys[path])
-                for path, text in outcome.files.items()
-            ]
-            with timings.stage("cache") if timings else contextlib.nullcontext():
-                cache.put("run", key, "run", dumps((outcome.diagnostics, outcome.count, listing)))
-        return outcome
-    return _full(read, keys, config, jobs, cache, progress, timings)[0]
+            cache.put("run", key, "run", dumps((outcome.diagnostics, outcome.count, listing)))
+    return outcome
 
 
 def _full(
@@ -575,11 +635,11 @@ def _full(
     cache: Cache | None,
     progress: Progress | None,
     timings: Timings | None,
-) -> tuple[Outcome, dict[str, bytes]]:
-    """Parse (what the cache lacks), link, render (what changed), format (what is new)."""
-    from docgen.output import manifest_text
-    from docgen.replay import replay_diagnostics
+) -> tuple[Outcome, dict[str, bytes], dict[str, str]]:
+    """Parse (what the cache lacks), link, render (what changed), format (what is new).
 
+    Also the format key and the SHA-256 (hex) of each file.
+    """
     import gc
 
     loaded = parse_pages(read, config, jobs=jobs, cache=cache, keys=keys, progress=progress, timings=timings)
@@ -587,15 +647,19 @@ def _full(
         docset = build(loaded)
     gc.freeze()  # pages and model are long-lived and hold no cycles: keep the collector off them
     try:
+        with timings.stage("link") if timings else contextlib.nullcontext():
+            replayed = replay_diagnostics(docset, loaded, cache)
         files, format_keys = render_files(
             docset, loaded, config, cache=cache, jobs=jobs, progress=progress, timings=timings
         )
     finally:
         gc.unfreeze()
     files = dict(sorted(files.items()))
-    diagnostics = tuple(sorted(docset.diagnostics + tuple(replay_diagnostics(docset)), key=Diagnostic.sort_key))
-    outcome = Outcome(loaded.root, loaded.count, diagnostics, manifest_text(files), lambda: files, files)
-    return outcome, format_keys
+    shas = {path: hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in files.items()}
+    manifest = "".join(f"{shas[path]}  {path}\n" for path in files)
+    diagnostics = tuple(sorted(docset.diagnostics + replayed, key=Diagnostic.sort_key))
+    outcome = Outcome(loaded.root, loaded.count, diagnostics, manifest, lambda: files, files)
+    return outcome, format_keys, shas
 
 
 def _stored_files(
@@ -618,3 +682,64 @@ def _stored_files(
             return _full(read, keys, config, jobs, cache, progress, timings)[0].files
         files[path] = text.decode("utf-8")
     return files
+
+
+# --------------------------------------------------------------------- DG308
+
+
+def _is_diagnostics(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(d, Diagnostic) for d in value)
+
+
+def replay_diagnostics(docset: DocSet, loaded: LoadedPages, cache: Cache | None) -> tuple[Diagnostic, ...]:
+    """:func:`docgen.replay.replay_diagnostics`, taken from the cache for the pages whose
+    key and whose version's interface are unchanged.
+
+    Whether an example is replayed depends on its operation (its page) and on the
+    version's types (the version's interface), so each page's verdicts are
+    kept under a hash of those.
+    """
+    from docgen import replay
+
+    if cache is None or not all(p.path in loaded.interfaces and p.path in loaded.keys for p in loaded.pages):
+        return tuple(replay.replay_diagnostics(docset))
+    interfaces = _version_interfaces(loaded)
+    code = _code_digest()
+    page_keys = {p.path: digest("replay", code, interfaces[p.version], loaded.keys[p.path]) for p in loaded.pages}
+    stored = cache.get_all("replay")
+    found: dict[str, tuple[Diagnostic, ...]] = {}
+    for path, key in page_keys.items():
+        payload = stored.get(key)
+        value = None if payload is None else loads_checked(payload, _is_diagnostics)
+        if value is not None:
+            found[path] = value
+    missing = set(page_keys) - set(found)
+    if missing:
+        versions = tuple(
+            replace(
+                version,
+                resources=tuple(
+                    replace(r, operations=tuple(op for op in r.operations if op.source.path in missing))
+                    for r in version.resources
+                ),
+            )
+            for version in docset.versions
+        )
+        new: dict[str, list[Diagnostic]] = {path: [] for path in missing}
+        for d in replay.replay_diagnostics(DocSet(versions)):
+            new.setdefault(d.span.path, []).append(d)
+        cache.put_many("replay", [(page_keys[path], path, dumps(tuple(new[path]))) for path in sorted(missing) if path in page_keys])
+        found.update((path, tuple(diags)) for path, diags in new.items())
+    cache.count("replay", True, len(page_keys) - len(missing))
+    cache.count("replay", False, len(missing))
+    return tuple(d for path in sorted(found) for d in found[path])
+
+
+def _version_interfaces(loaded: LoadedPages) -> dict[str, bytes]:
+    by_version: dict[str, list[str]] = {}
+    for page in loaded.pages:
+        by_version.setdefault(page.version, []).append(page.path)
+    return {
+        v: digest(*(f"{path}\0".encode() + loaded.interfaces[path] for path in sorted(paths)))
+        for v, paths in by_version.items()
+    }

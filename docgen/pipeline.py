@@ -73,32 +73,86 @@ class LoadedPages:
 
 @dataclass(frozen=True, slots=True)
 class PageInput:
-    """One page as read from disk."""
+    """One page found on disk: its bytes, or the hash of bytes already seen unchanged."""
 
     path: str
     """Relative posix path."""
+    file: str
+    """Where it is."""
     data: bytes | None
-    """Its bytes; None when it could not be read."""
+    """Its bytes; None when it could not be read, or was not read (unchanged since a
+    previous run, by its file status: see :func:`read_pages`)."""
+    digest: bytes = b""
+    """SHA-256 of its bytes (empty when it could not be read)."""
     error: str = ""
     """Why it could not be read."""
+
+    def read(self) -> bytes:
+        """Its bytes (read now if they were not); raises OSError."""
+        if self.data is not None:
+            return self.data
+        with open(self.file, "rb") as stream:
+            return stream.read()
+
+
+Stat = tuple[int, int, int, int, int]
+"""What says a file is unchanged: size, modification and change times (ns), inode, device."""
+
+_RACY_NS = 2_000_000_000
+"""A file changed this recently may change again within the same timestamp: not trusted by its status."""
+
+
+def file_stat(result: os.stat_result) -> Stat:
+    return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino, result.st_dev)
+
+
+def trusted(stat: Stat, now_ns: int) -> bool:
+    """A status old enough that a later change of the file must change it."""
+    return max(stat[1], stat[2]) < now_ns - _RACY_NS
 
 
 @dataclass(frozen=True, slots=True)
 class SpecsRead:
-    """Every page of a doc set, read."""
+    """Every page of a doc set, found and hashed."""
 
     root: Path
     pages: tuple[PageInput, ...]
     """Sorted by path."""
+    seen: dict[str, tuple[Stat, bytes]] = field(default_factory=dict)
+    """Page file -> (status, digest) of the pages whose status can be trusted next time."""
 
 
-def _md_files(folder: Path) -> list[Path]:
+def _md_files(folder: str) -> list[str]:
     """``*.md`` files under ``folder``, skipping hidden folders; symlinked folders are not followed."""
     found = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found += [Path(dirpath, name) for name in filenames if name.endswith(".md")]
+        found += [os.path.join(dirpath, name) for name in filenames if name.endswith(".md")]
     return found
+
+
+def _find(specs: Sequence[Path]) -> tuple[Path, list[tuple[str, str]]]:
+    if not specs:
+        raise SpecsError("no pages given")
+    absolute = [os.path.abspath(spec) for spec in specs]  # symlinks kept, ".." folded
+    roots = []
+    for spec in absolute:
+        if os.path.isdir(spec):
+            roots.append(spec)
+        elif os.path.isfile(spec):
+            roots.append(os.path.dirname(spec))
+        else:
+            raise SpecsError(f"{spec}: no such file or folder")
+    root = roots[0] if len(roots) == 1 else os.path.commonpath(roots)
+    found: dict[str, str] = {}
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    for spec in absolute:
+        for file in _md_files(spec) if os.path.isdir(spec) else [spec]:
+            rel = file[len(prefix) :] if file.startswith(prefix) else os.path.relpath(file, root)
+            found.setdefault(rel.replace(os.sep, "/"), file)
+    if not found:  # a wrong --specs must not make generate remove everything it wrote before
+        raise SpecsError(f"no Markdown pages (*.md) in {', '.join(str(s) for s in specs)}")
+    return Path(root), sorted(found.items())
 
 
 def find_pages(specs: Sequence[Path]) -> tuple[Path, list[tuple[str, Path]]]:
@@ -107,38 +161,44 @@ def find_pages(specs: Sequence[Path]) -> tuple[Path, list[tuple[str, Path]]]:
     One folder: paths relative to it. One file: its name. Several files or
     folders: paths relative to the deepest folder holding them all.
     """
-    if not specs:
-        raise SpecsError("no pages given")
-    absolute = [Path(os.path.abspath(spec)) for spec in specs]  # symlinks kept, ".." folded
-    roots = []
-    for spec in absolute:
-        if spec.is_dir():
-            roots.append(spec)
-        elif spec.is_file():
-            roots.append(spec.parent)
-        else:
-            raise SpecsError(f"{spec}: no such file or folder")
-    root = roots[0] if len(roots) == 1 else Path(os.path.commonpath(roots))
-    found: dict[str, Path] = {}
-    for spec in absolute:
-        for file in _md_files(spec) if spec.is_dir() else [spec]:
-            found.setdefault(file.relative_to(root).as_posix(), file)
-    if not found:  # a wrong --specs must not make generate remove everything it wrote before
-        raise SpecsError(f"no Markdown pages (*.md) in {', '.join(str(s) for s in specs)}")
-    return root, sorted(found.items())
+    root, found = _find(specs)
+    return root, [(rel, Path(file)) for rel, file in found]
 
 
-def read_pages(specs: Path | Sequence[Path]) -> SpecsRead:
-    """Find and read every page (raises :class:`SpecsError` when a path does not exist)."""
-    root, found = find_pages([specs] if isinstance(specs, Path) else list(specs))
+def read_pages(specs: Path | Sequence[Path], seen: dict[str, tuple[Stat, bytes]] | None = None) -> SpecsRead:
+    """Find every page and hash it (raises :class:`SpecsError` when a path does not exist).
+
+    ``seen``: the :attr:`SpecsRead.seen` of an earlier run. A page whose file
+    status (size, times, inode) is the one recorded there is not read again:
+    its digest is taken from there, and its bytes are read only if it must be
+    parsed.
+    """
+    import hashlib
+    import time
+
+    root, found = _find([specs] if isinstance(specs, Path) else list(specs))
+    seen = seen or {}
+    now = time.time_ns()
     pages = []
+    trusted_now: dict[str, tuple[Stat, bytes]] = {}
     for rel, file in found:
         try:
+            stat = file_stat(os.stat(file))
+            known = seen.get(file)
+            if known is not None and known[0] == stat:
+                pages.append(PageInput(rel, file, None, known[1]))
+                trusted_now[file] = known
+                continue
             with open(file, "rb") as stream:
-                pages.append(PageInput(rel, stream.read()))
+                data = stream.read()
         except OSError as error:
-            pages.append(PageInput(rel, None, str(error.strerror or error)))
-    return SpecsRead(root, tuple(pages))
+            pages.append(PageInput(rel, file, None, b"", str(error.strerror or error)))
+            continue
+        digest = hashlib.sha256(data).digest()
+        pages.append(PageInput(rel, file, data, digest))
+        if trusted(stat, now) and len(data) == stat[0]:
+            trusted_now[file] = (stat, digest)
+    return SpecsRead(root, tuple(pages), trusted_now)
 
 
 def _unreadable(rel: str, data: bytes, error: UnicodeDecodeError) -> Diagnostic:
@@ -221,7 +281,7 @@ def page_keys(read: SpecsRead, default_version: str) -> dict[str, bytes]:
     from docgen.cache import digest, parser_digest
 
     parser = parser_digest()
-    return {p.path: digest(parser, default_version, p.path, p.data) for p in read.pages if p.data is not None}
+    return {p.path: digest(parser, default_version, p.path, p.digest) for p in read.pages if not p.error}
 
 
 def parse_pages(
@@ -242,7 +302,7 @@ def parse_pages(
     import gc
 
     version = config.default_version
-    readable = [p for p in read.pages if p.data is not None]
+    readable = [p for p in read.pages if not p.error]
     if keys is None:
         keys = page_keys(read, version) if cache is not None else {}
     results: dict[str, tuple[PageModel | Diagnostic, bytes]] = {}
@@ -252,7 +312,7 @@ def parse_pages(
         with timings.stage("parse") if timings else contextlib.nullcontext():
             if cache is not None:
                 results.update(_cached(cache, keys))
-            todo = [(p.path, p.data) for p in readable if p.path not in results and p.data is not None]
+            todo = _bytes_of([p for p in readable if p.path not in results])
             results.update(_parse_todo(todo, version, cache, keys, jobs, progress))
     finally:
         if gc_was_enabled:
@@ -260,7 +320,7 @@ def parse_pages(
     pages: list[PageModel] = []
     problems: list[Diagnostic] = []
     for page in read.pages:
-        if page.data is None:
+        if page.error:
             problems.append(diag("DG001", f"page cannot be read ({page.error}); left out", SourceSpan(page.path, 1)))
             continue
         result = results[page.path][0]
@@ -270,6 +330,23 @@ def parse_pages(
             problems.append(result)
     interfaces = {path: digest for path, (_, digest) in results.items() if digest}
     return LoadedPages(read.root, tuple(pages), tuple(problems), keys, interfaces)
+
+
+def _bytes_of(pages: list[PageInput]) -> list[tuple[str, bytes]]:
+    """The bytes of pages to parse, read now for those that were not; each must still be
+    what was hashed (its cache key says so)."""
+    import hashlib
+
+    found = []
+    for page in pages:
+        try:
+            data = page.read()
+        except OSError as error:
+            raise SpecsError(f"{page.file}: cannot be read ({error.strerror or error})") from None
+        if page.data is None and hashlib.sha256(data).digest() != page.digest:
+            raise SpecsError(f"{page.file} changed while docgen was reading the pages; run it again")
+        found.append((page.path, data))
+    return found
 
 
 def _is_parse_result(value: object) -> bool:
