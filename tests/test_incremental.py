@@ -268,3 +268,51 @@ def test_the_pre_commit_hooks_after_a_one_page_edit(project: Path) -> None:
     changed = [line[3:] for line in status.stdout.splitlines()]
     assert "specs/v1.0/api/customer-get.md" in changed
     assert all(path.startswith(("specs/", "generated/")) for path in changed), changed
+
+
+# --------------------------------------------------------------------- file status
+
+
+def _age(path: Path, seconds: int = 60) -> None:
+    """Make a file look old enough for its status to be trusted."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def test_a_page_changed_behind_the_recorded_status_is_seen(project: Path) -> None:
+    page = project / "specs/v1.0/api/customer-get.md"
+    _age(page)
+    assert docgen(project, "generate").returncode == 0
+    assert docgen(project, "check").returncode == 0  # the page's status is recorded now
+    before = page.stat()
+    text = page.read_text(encoding="utf-8")
+    swapped = text.replace('description: "Retrieve', 'description: "Retreive', 1)
+    assert len(swapped) == len(text) and swapped != text
+    page.write_text(swapped, encoding="utf-8")
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime: ctime differs
+    result = docgen(project, "check")
+    assert result.returncode == 1 and "Retreive" in result.stdout
+
+
+def test_an_output_file_changed_behind_the_recorded_status_is_seen(project: Path) -> None:
+    for path in (project / "generated").rglob("*"):
+        if path.is_file():
+            _age(path)
+    assert docgen(project, "check").returncode == 0  # hashes every file and records their status
+    assert docgen(project, "check").returncode == 0  # trusts the status
+    target = next(p for p in sorted((project / "generated").rglob("*.py")) if p.stat().st_size > 200)
+    before = target.stat()
+    data = target.read_bytes()
+    target.write_bytes(data[:-2] + b"#\n")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    result = docgen(project, "check")
+    assert result.returncode == 1 and "changed" in result.stderr
+
+
+def test_the_manifest_is_in_the_output_modules_format(project: Path) -> None:
+    from docgen.output import manifest_text
+
+    cache = Cache(project / ".docgen-cache")
+    outcome = produce(config_of(project), jobs=1, cache=cache)
+    assert outcome.manifest == manifest_text(outcome.files)
+    cache.close()
