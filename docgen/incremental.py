@@ -35,7 +35,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import docgen
 from docgen.cache import DIRNAME, Cache, digest, dist_version, dumps, loads_checked, source_digest
@@ -106,7 +106,7 @@ def format_digest() -> bytes:
     """black's identity: its version and docgen's formatting module (which holds the mode)."""
     if "format" not in _code:
         fmt = (Path(docgen.__file__).parent / "fmt.py").read_bytes()
-        _code["format"] = digest("format", f"black={dist_version('black')}", fmt)
+        _code["format"] = digest("format 2", f"black={dist_version('black')}", fmt)
     return _code["format"]
 
 
@@ -143,9 +143,14 @@ class _Keys:
         self.complete = all(p.path in loaded.interfaces and p.path in loaded.keys for p in loaded.pages)
         self.interfaces = _version_interfaces(loaded) if self.complete else {}
         self._routes: dict[int, dict[int, set[str]]] = {}
+        self._digests: dict[tuple[str, ...], bytes] = {}
 
     def _pages(self, paths: Iterable[str]) -> bytes:
-        return digest(*(f"{path}\0".encode() + self.page_keys[path] for path in sorted(set(paths))))
+        chosen = tuple(sorted(set(paths)))
+        found = self._digests.get(chosen)
+        if found is None:
+            found = self._digests[chosen] = digest(*(f"{p}\0".encode() + self.page_keys[p] for p in chosen))
+        return found
 
     def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[bytes, str] | None:
         """(key, label) of a file method call, None when an argument cannot be keyed."""
@@ -259,10 +264,8 @@ class _Session:
     keys: _Keys
     render_entries: dict[bytes, bytes]
     format_entries: dict[bytes, bytes]
-    known: dict[str, str] = field(default_factory=dict)
-    """Path -> formatted text, for files whose render key was found."""
-    known_keys: dict[str, bytes] = field(default_factory=dict)
-    """Path -> format key, for the same files."""
+    known: dict[str, File] = field(default_factory=dict)
+    """Path -> the file, for files whose render key was found."""
     new_render: list[tuple[bytes, str, bytes]] = field(default_factory=list)
     rendered: int = 0
     reused: int = 0
@@ -279,10 +282,9 @@ class _Session:
             if value is not None:
                 path, text_digest = value
                 format_key = _format_key(text_digest)
-                text = self.format_entries.get(format_key)
-                if text is not None:
-                    self.known[path] = text.decode("utf-8")
-                    self.known_keys[path] = format_key
+                entry = _format_entry(self.format_entries.get(format_key))
+                if entry is not None:
+                    self.known[path] = File(entry[0], entry[1], format_key)
                     self.reused += 1
                     self._tick()
                     return path, ""
@@ -355,8 +357,8 @@ def render_files(
     jobs: int,
     progress: Progress | None = None,
     timings: Timings | None = None,
-) -> tuple[dict[str, str], dict[str, bytes]]:
-    """Every output file, formatted, and the format key of each (when known).
+) -> dict[str, File]:
+    """Every output file, formatted.
 
     Only files whose inputs changed are rendered, and only texts black has not
     seen are formatted.
@@ -365,7 +367,7 @@ def render_files(
     if module is None:  # a stand-in renderer: no reuse
         with timings.stage("render") if timings else contextlib.nullcontext():
             stand_in: dict[str, str] = module_render(docset, config)
-        return stand_in, {}
+        return {path: File(text, _sha(text.encode("utf-8")), None) for path, text in stand_in.items()}
     if cache is None:
         with timings.stage("render") if timings else contextlib.nullcontext():
             unformatted = module.render_unformatted(docset, config)
@@ -387,12 +389,10 @@ def render_files(
     cache.count("render", True, session.reused)
     cache.count("render", False, session.rendered)
     todo = {path: text for path, text in unformatted.items() if path not in session.known}
-    formatted, format_keys = format_files(todo, format_entries, cache=cache, jobs=jobs, progress=progress, timings=timings)
+    formatted = format_files(todo, format_entries, cache=cache, jobs=jobs, progress=progress, timings=timings)
     with timings.stage("cache") if timings else contextlib.nullcontext():
         cache.put_many("render", session.new_render)
-    format_keys.update((path, key) for path, key in session.known_keys.items() if path in session.known)
-    files = {path: session.known[path] if path in session.known else formatted[path] for path in unformatted}
-    return files, format_keys
+    return {path: session.known[path] if path in session.known else formatted[path] for path in unformatted}
 
 
 def module_render(docset: DocSet, config: Config) -> dict[str, str]:
@@ -404,6 +404,31 @@ def module_render(docset: DocSet, config: Config) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------- formatting
+
+
+class File(NamedTuple):
+    """One output file."""
+
+    text: str
+    """Formatted."""
+    sha: str
+    """SHA-256 of its UTF-8 bytes, hex (as in the manifest)."""
+    format_key: bytes | None
+    """Key of its format entry (None when it is not in the cache)."""
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _format_entry(payload: bytes | None) -> tuple[str, str] | None:
+    """(text, SHA-256 hex) of a format entry (its payload: the digest, then the text)."""
+    if payload is None or len(payload) < 32:
+        return None
+    try:
+        return payload[32:].decode("utf-8"), payload[:32].hex()
+    except UnicodeDecodeError:
+        return None
 
 
 def _format_chunk(texts: list[str]) -> list[str]:
@@ -437,17 +462,15 @@ def format_files(
     jobs: int,
     progress: Progress | None = None,
     timings: Timings | None = None,
-) -> tuple[dict[str, str], dict[str, bytes]]:
-    """Each file through black, or its cached output (the misses in ``jobs`` processes),
-    and the format key of each file."""
-    keys: dict[str, bytes] = {}
-    result: dict[str, str] = {}
+) -> dict[str, File]:
+    """Each file through black, or its cached output (the misses in ``jobs`` processes)."""
+    result: dict[str, File] = {}
     todo: list[tuple[str, bytes]] = []
     for path, text in files.items():
-        key = keys[path] = _format_key(_text_digest(text))
-        found = format_entries.get(key)
+        key = _format_key(_text_digest(text))
+        found = _format_entry(format_entries.get(key))
         if found is not None:
-            result[path] = found.decode("utf-8")
+            result[path] = File(found[0], found[1], key)
         else:
             todo.append((path, key))
     if cache is not None:
@@ -478,12 +501,16 @@ def format_files(
                 out.extend(_format_chunk([text]))
                 if progress is not None:
                     progress.advance()
-    for (path, _), text in zip(todo, out):
-        result[path] = text
-    if cache is not None and todo:
+    new = []
+    for (path, key), text in zip(todo, out):
+        data = text.encode("utf-8")
+        sha = hashlib.sha256(data).digest()
+        result[path] = File(text, sha.hex(), key)
+        new.append((key, path, sha + data))
+    if cache is not None and new:
         with timings.stage("cache") if timings else contextlib.nullcontext():
-            cache.put_many("format", [(key, path, result[path].encode("utf-8")) for path, key in todo])
-    return result, keys
+            cache.put_many("format", new)
+    return result
 
 
 # --------------------------------------------------------------------- file status
@@ -615,13 +642,13 @@ def produce(
         diagnostics, count, listing = entry
         manifest = "".join(f"{sha}  {path}\n" for path, sha, _ in listing)
 
-        def files() -> dict[str, str]:
+        def stored() -> dict[str, str]:
             return _stored_files(read, keys, config, listing, jobs, cache, progress, timings)
 
-        return Outcome(read.root, count, diagnostics, manifest, files)
-    outcome, format_keys, shas = _full(read, keys, config, jobs, cache, progress, timings)
-    if set(format_keys) == set(outcome.files):
-        listing = [(path, shas[path], format_keys[path]) for path in outcome.files]
+        return Outcome(read.root, count, diagnostics, manifest, stored)
+    outcome, made = _full(read, keys, config, jobs, cache, progress, timings)
+    if all(file.format_key is not None for file in made.values()):
+        listing = [(path, file.sha, file.format_key) for path, file in made.items()]
         with timings.stage("cache") if timings else contextlib.nullcontext():
             cache.put("run", key, "run", dumps((outcome.diagnostics, outcome.count, listing)))
     return outcome
@@ -635,11 +662,8 @@ def _full(
     cache: Cache | None,
     progress: Progress | None,
     timings: Timings | None,
-) -> tuple[Outcome, dict[str, bytes], dict[str, str]]:
-    """Parse (what the cache lacks), link, render (what changed), format (what is new).
-
-    Also the format key and the SHA-256 (hex) of each file.
-    """
+) -> tuple[Outcome, dict[str, File]]:
+    """Parse (what the cache lacks), link, render (what changed), format (what is new)."""
     import gc
 
     loaded = parse_pages(read, config, jobs=jobs, cache=cache, keys=keys, progress=progress, timings=timings)
@@ -649,17 +673,15 @@ def _full(
     try:
         with timings.stage("link") if timings else contextlib.nullcontext():
             replayed = replay_diagnostics(docset, loaded, cache)
-        files, format_keys = render_files(
-            docset, loaded, config, cache=cache, jobs=jobs, progress=progress, timings=timings
-        )
+        made = render_files(docset, loaded, config, cache=cache, jobs=jobs, progress=progress, timings=timings)
     finally:
         gc.unfreeze()
-    files = dict(sorted(files.items()))
-    shas = {path: hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in files.items()}
-    manifest = "".join(f"{shas[path]}  {path}\n" for path in files)
+    made = dict(sorted(made.items()))
+    files = {path: file.text for path, file in made.items()}
+    manifest = "".join(f"{file.sha}  {path}\n" for path, file in made.items())
     diagnostics = tuple(sorted(docset.diagnostics + replayed, key=Diagnostic.sort_key))
     outcome = Outcome(loaded.root, loaded.count, diagnostics, manifest, lambda: files, files)
-    return outcome, format_keys, shas
+    return outcome, made
 
 
 def _stored_files(
@@ -677,10 +699,10 @@ def _stored_files(
         entries = cache.get_all("format")
     files = {}
     for path, _, format_key in listing:
-        text = entries.get(format_key)
-        if text is None:
+        entry = _format_entry(entries.get(format_key))
+        if entry is None:
             return _full(read, keys, config, jobs, cache, progress, timings)[0].files
-        files[path] = text.decode("utf-8")
+        files[path] = entry[0]
     return files
 
 
