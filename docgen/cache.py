@@ -69,12 +69,8 @@ _BUSY_MS = 60_000
 
 def digest(*parts: bytes | str) -> bytes:
     """SHA-256 of the parts, each length-prefixed (so ``("ab", "c") != ("a", "bc")``)."""
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.digest()
+    data = [part.encode("utf-8") if isinstance(part, str) else part for part in parts]
+    return hashlib.sha256(b"".join([len(d).to_bytes(8, "little") + d for d in data])).digest()
 
 
 def source_digest(folders: Iterable[Path], files: Iterable[Path] = ()) -> bytes:

@@ -144,6 +144,7 @@ class _Keys:
         self.interfaces = _version_interfaces(loaded) if self.complete else {}
         self._routes: dict[int, dict[int, set[str]]] = {}
         self._digests: dict[tuple[str, ...], bytes] = {}
+        self._memo: dict[tuple[int, int, int], tuple[Any, Any, Any, tuple[bytes, str] | None]] = {}
 
     def _pages(self, paths: Iterable[str]) -> bytes:
         chosen = tuple(sorted(set(paths)))
@@ -171,11 +172,23 @@ class _Keys:
         return next((a for a in args if isinstance(a, VersionContext)), None)
 
     def _arg(self, value: Any, args: tuple[Any, ...]) -> tuple[bytes, str] | None:
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return b"v" + repr(value).encode(), ""
+        if isinstance(value, (list, tuple)):
+            return self._keyed(value, args)
+        # model objects, contexts, planners: the same ones come with many calls
+        context, resource = self._context(args), next((a for a in args if isinstance(a, Resource)), None)
+        memo = (id(value), id(context), id(resource))
+        found = self._memo.get(memo)
+        if found is None or found[0] is not value or found[1] is not context or found[2] is not resource:
+            found = (value, context, resource, self._keyed(value, args))
+            self._memo[memo] = found  # holding the objects keeps their ids from being reused
+        return found[3]
+
+    def _keyed(self, value: Any, args: tuple[Any, ...]) -> tuple[bytes, str] | None:
         from docgen.render.examples import ExamplePlanner
         from docgen.render.views import VersionContext
 
-        if value is None or isinstance(value, (str, int, float, bool)):
-            return b"v" + repr(value).encode(), ""
         if isinstance(value, (list, tuple)):
             items = [self._arg(item, args) for item in value]
             if any(item is None for item in items):
