@@ -181,6 +181,10 @@ EDITS: dict[str, Callable[[Path], None]] = {
         encoding="utf-8",
     ),
     "beta only": lambda p: edit(p / "specs/beta/api/customer-get.md", "Retrieve", "Fetch"),
+    "type description": lambda p: edit(p / "specs/v1.0/resources/customer.md", "who the company sells to", "whom it sells to"),
+    "property description": lambda p: edit(
+        p / "specs/v1.0/resources/customer.md", "|The name of the customer.|", "|What the customer is called.|"
+    ),
     "request line": lambda p: edit(p / "specs/v1.0/api/customer-get.md", "GET /financials/companies/{companyId}/customers/{customerId}", "GET /financials/companies/{companyId}/customers/{id}"),
 }
 
