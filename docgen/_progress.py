@@ -69,13 +69,13 @@ class Progress:
         self._width = 0
 
     def task(self, label: str, total: int) -> None:
-        """Start counting ``total`` steps of ``label``."""
+        """Start counting ``total`` steps of ``label`` (0: not known beforehand)."""
         self._label, self._total, self._done = label, total, 0
         self._draw(force=True)
 
     def advance(self, steps: int = 1) -> None:
         self._done += steps
-        self._draw(force=self._done >= self._total)
+        self._draw(force=bool(self._total) and self._done >= self._total)
 
     def _draw(self, force: bool) -> None:
         if not self.enabled:
@@ -84,7 +84,7 @@ class Progress:
         if not force and now - self._shown < 0.1:
             return
         self._shown = now
-        text = f"docgen: {self._label} {self._done}/{self._total}"
+        text = f"docgen: {self._label} {self._done}" + (f"/{self._total}" if self._total else "")
         self.stream.write("\r" + text.ljust(self._width))
         self.stream.flush()
         self._width = len(text)

@@ -395,7 +395,7 @@ def render_files(
     from docgen.render.files import Renderer
 
     if progress is not None:
-        progress.task("render", len(render_entries) or 1)
+        progress.task("render", 0)
     with timings.stage("render") if timings else contextlib.nullcontext():
         renderer = _caching_renderer(Renderer, session)(config)
         unformatted = module.render_unformatted(docset, config, renderer=renderer)
