@@ -19,12 +19,16 @@ and never renames anything that collides with nothing.
 from __future__ import annotations
 
 import hashlib
+import keyword
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 __all__ = [
     "DEFAULT_NAMESPACE",
+    "GENERATED_DEPENDENCIES",
+    "MAX_MODULE_LENGTH",
     "Style",
     "assign",
     "attribute_names",
@@ -33,6 +37,7 @@ __all__ = [
     "example_test_names",
     "function_names",
     "module_names",
+    "package_problem",
     "parameter_names",
     "pascal_case",
     "snake_case",
@@ -94,6 +99,21 @@ TEMPLATE_GLOBALS = frozenset(
 """Names the templates bind at module level (or use inside functions): generated names
 avoid them, so a handler or a parameter can never shadow one."""
 
+MAX_MODULE_LENGTH = 100
+"""Longest module (file or folder) name: far below the 255 bytes file systems allow, with
+room for ``test_`` and ``.py``. A longer name keeps its start and gets a hash of its original."""
+
+GENERATED_DEPENDENCIES = frozenset(
+    "pydantic pydantic_core annotated_types typing_extensions typing_inspection fastapi starlette "
+    "httpx httpcore h11 anyio sniffio idna certifi uvicorn click multipart python_multipart "
+    "email_validator pytest _pytest pluggy iniconfig packaging docgen".split()
+)
+"""Top-level modules the generated code, its tests and their dependencies import (and docgen
+itself): a generated package of one of these names would shadow it."""
+
+BESIDE_PACKAGE = frozenset({"tests", "conftest"})
+"""Names the generated tree uses next to the package."""
+
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
 _SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
 
@@ -128,7 +148,14 @@ def _lower_first(text: str) -> str:
 
 def stable_hash(original: str, length: int = 6) -> str:
     """A short hex digest of ``original``: the same on every run and every machine."""
-    return hashlib.sha256(original.encode("utf-8")).hexdigest()[:length]
+    return hashlib.sha256(original.encode("utf-8", "surrogatepass")).hexdigest()[:length]
+
+
+def _with_suffix(name: str, suffix: str, max_length: int) -> str:
+    """``name`` + ``suffix``, ``name`` cut so that the whole fits in ``max_length`` (0: no limit)."""
+    if max_length and len(name) + len(suffix) > max_length:
+        name = name[: max(1, max_length - len(suffix))].rstrip("_") or name[:1]
+    return name + suffix
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +176,8 @@ class Style:
     """Between a colliding name and its hash."""
     reserved_prefixes: tuple[str, ...] = ()
     """Candidates starting with one of these are reserved too."""
+    max_length: int = 0
+    """Longest name (0: no limit); a longer candidate is cut and gets a hash of its original."""
 
     def bare(self, original: str) -> str:
         """The candidate before reserved-name escaping."""
@@ -156,7 +185,9 @@ class Style:
         if not candidate:
             return self.fallback
         if candidate[0].isdigit():
-            return self.digit_prefix + candidate
+            candidate = self.digit_prefix + candidate
+        if self.max_length and len(candidate) > self.max_length:
+            return _with_suffix(candidate, self.joiner + stable_hash(original), self.max_length)
         return candidate
 
     def is_reserved(self, name: str) -> bool:
@@ -206,7 +237,8 @@ def assign(
     for name, original in sorted(hashed):
         length = 6
         while True:
-            candidate = name.rstrip("_") + style.joiner + stable_hash(original, length)
+            suffix = style.joiner + stable_hash(original, length)
+            candidate = _with_suffix(name.rstrip("_"), suffix, style.max_length)
             if candidate not in used and not style.is_reserved(candidate):
                 break
             length += 2
@@ -216,7 +248,7 @@ def assign(
 
 
 def _snake_style(
-    reserved: frozenset[str], fallback: str, reserved_prefixes: tuple[str, ...] = ()
+    reserved: frozenset[str], fallback: str, reserved_prefixes: tuple[str, ...] = (), max_length: int = 0
 ) -> Style:
     return Style(
         convert=snake_case,
@@ -225,6 +257,7 @@ def _snake_style(
         fallback=fallback,
         digit_prefix="n",
         reserved_prefixes=reserved_prefixes,
+        max_length=max_length,
     )
 
 
@@ -253,8 +286,10 @@ FUNCTION = Style(
 MODULE = _snake_style(
     KEYWORDS | BUILTINS | TEMPLATE_GLOBALS | {"conftest", "session", "close", "aclose"},
     "unnamed",
+    max_length=MAX_MODULE_LENGTH,
 )
-"""Modules of resources: snake_case, owned by their camelCase spelling."""
+"""Modules of resources: snake_case, owned by their camelCase spelling, at most
+:data:`MAX_MODULE_LENGTH` characters (they name files)."""
 
 CLASS = Style(
     convert=pascal_case,
@@ -306,8 +341,9 @@ TYPE_MODULE = Style(
     reserved=MODULE.reserved,
     fallback="unnamed",
     digit_prefix="n",
+    max_length=MAX_MODULE_LENGTH,
 )
-"""Model modules, from qualified type names."""
+"""Model modules, from qualified type names (at most :data:`MAX_MODULE_LENGTH` characters)."""
 
 
 def attribute_names(
@@ -376,6 +412,7 @@ VERSION = Style(
     reserved=MODULE.reserved,
     fallback="version",
     digit_prefix="v",
+    max_length=MAX_MODULE_LENGTH,
 )
 """Version modules: ``v1.0`` -> ``v1_0``, ``beta`` -> ``beta``."""
 
@@ -388,3 +425,24 @@ def version_module(version: str) -> str:
 def version_modules(versions: Iterable[str]) -> dict[str, str]:
     """Modules of API versions, unique."""
     return assign(versions, VERSION)
+
+
+def package_problem(name: str) -> str | None:
+    """Why ``name`` cannot be the generated package's name, or None when it can.
+
+    It must be an identifier and no keyword, and must not shadow a module the
+    generated code imports: the standard library's (of the running Python),
+    those of :data:`GENERATED_DEPENDENCIES`, and the ``tests`` and ``conftest``
+    that the generated tree holds beside the package.
+    """
+    if not name.isidentifier():
+        return "is not a Python identifier"
+    if name in KEYWORDS or keyword.iskeyword(name):
+        return "is a Python keyword"
+    if name in sys.stdlib_module_names or name in ("__main__", "builtins"):
+        return "would shadow the standard library module of that name"
+    if name in GENERATED_DEPENDENCIES:
+        return "would shadow the module of that name that the generated code or its tests import"
+    if name in BESIDE_PACKAGE:
+        return f"is taken: docgen generates {'a tests folder' if name == 'tests' else 'a conftest.py'} beside the package"
+    return None
