@@ -263,7 +263,7 @@ def _is_run_entry(value: object) -> bool:
         isinstance(diagnostics, tuple)
         and all(isinstance(d, Diagnostic) for d in diagnostics)
         and isinstance(count, int)
-        and isinstance(listing, list)
+        and isinstance(listing, tuple)
         and all(
             isinstance(path, str) and isinstance(sha, str) and isinstance(key, bytes) for path, sha, key in listing
         )
@@ -568,7 +568,7 @@ def output_matches(out: Path, manifest: str, cache: Cache | None = None) -> bool
     """
     import time
 
-    from docgen.output import JOURNAL, MANIFEST, staging_dir
+    from docgen.output import MANIFEST, staging_dir
 
     seen = seen_files(cache, "out", out)
     now = time.time_ns()
@@ -576,10 +576,18 @@ def output_matches(out: Path, manifest: str, cache: Cache | None = None) -> bool
     try:
         if (out / MANIFEST).read_bytes() != manifest.encode("utf-8"):
             return False
-        if (staging_dir(out) / JOURNAL).exists():
-            return False
-        for line in manifest.splitlines():
-            expected, path = line.split("  ", 1)
+        if os.path.lexists(staging_dir(out)):
+            return False  # an interrupted run to undo, or its leftovers to remove
+        lines = [line.split("  ", 1) for line in manifest.splitlines()]
+        folders: set[str] = set()
+        for _, path in lines:
+            parent = path.rpartition("/")[0]
+            while parent and parent not in folders:
+                folders.add(parent)
+                parent = parent.rpartition("/")[0]
+        if not all(stat_module.S_ISDIR(os.lstat(os.path.join(out, f)).st_mode) for f in folders):
+            return False  # a folder replaced by a symlink: let write_tree or check_tree say so
+        for expected, path in lines:
             target = os.path.join(out, path)
             result = os.lstat(target)
             if not stat_module.S_ISREG(result.st_mode):

@@ -48,6 +48,7 @@ __all__ = [
     "OutputError",
     "WriteReport",
     "check_tree",
+    "link_on_path",
     "manifest_text",
     "staging_dir",
     "write_tree",
@@ -193,16 +194,35 @@ def _kind(path: Path) -> str:
     return "file" if stat.S_ISREG(mode) else "other"
 
 
-def _parent_blocked(out: Path, path: str) -> bool:
-    """A parent of ``path`` exists and is not a real folder."""
+def link_on_path(root: Path, path: str) -> str | None:
+    """The first folder on the way from ``root`` to ``path`` that is not a real folder.
+
+    That is a symlink (which could lead out of ``root``) or a file, given as a
+    path relative to ``root``; None when every existing parent of ``path`` is a
+    real folder, so that acting on ``root / path`` stays inside ``root``.
+    """
     parts = path.split("/")[:-1]
-    for i in range(1, len(parts) + 1):
-        folder = out.joinpath(*parts[:i])
-        if not folder.exists() and not folder.is_symlink():
-            return False
-        if folder.is_symlink() or not folder.is_dir():
-            return True
-    return False
+    folder = root
+    for i, part in enumerate(parts):
+        folder = folder / part
+        try:
+            mode = folder.lstat().st_mode
+        except FileNotFoundError:
+            return None  # nothing below exists either
+        if not stat.S_ISDIR(mode):
+            return "/".join(parts[: i + 1])
+    return None
+
+
+def _contained(root: Path, path: str, what: Path) -> None:
+    """Raise :class:`OutputError` (naming ``what``, the file that asked) unless ``root / path``
+    is reached through real folders only."""
+    link = link_on_path(root, path)
+    if link is not None:
+        raise OutputError(
+            f"{what}: names {path}, which lies behind {root / link} (a symlink or a file, not a folder); "
+            f"docgen acts only on files inside {root} itself and did nothing"
+        )
 
 
 def _survey(out: Path, files: Mapping[str, str]) -> _Survey:
@@ -210,16 +230,18 @@ def _survey(out: Path, files: Mapping[str, str]) -> _Survey:
         if not is_safe_path(path) or path == MANIFEST:
             raise ValueError(f"not a valid output path: {path!r}")
     old_manifest, owned = _read_manifest(out)
+    for path in sorted(owned):
+        _contained(out, path, out / MANIFEST)
     new = {p: files[p].encode("utf-8") for p in sorted(files)}
     survey = _Survey(new, old_manifest, manifest_text(files).encode("utf-8"))
     for path, data in new.items():
+        if link_on_path(out, path) is not None:
+            survey.conflicts.append(path)  # never written through a link or over a file
+            continue
         target = out / path
         kind = _kind(target)
         if kind == "missing":
-            if _parent_blocked(out, path):
-                survey.conflicts.append(path)
-            else:
-                survey.create.append(path)
+            survey.create.append(path)
             continue
         current = target.read_bytes() if kind == "file" else None
         if current == data:
@@ -281,12 +303,20 @@ class _Op:
     kind: str
     """create, replace or delete."""
     path: str
+    sha256: str = ""
+    """Hex digest of the bytes the move puts in place (create, replace) or takes away (delete)."""
+    inode: int = 0
+    """Inode of the staged file (create, replace): a rename keeps it, so the file in place is known to be ours."""
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+JOURNAL_VERSION = 2
 
 
 def _write_journal(staging: Path, ops: list[_Op], new_dirs: list[str]) -> None:
     data = {
-        "version": 1,
-        "ops": [{"op": op.kind, "path": op.path} for op in ops],
+        "version": JOURNAL_VERSION,
+        "ops": [{"op": op.kind, "path": op.path, "sha256": op.sha256, "inode": op.inode} for op in ops],
         "dirs": new_dirs,
     }
     tmp = staging / (JOURNAL + ".tmp")
@@ -294,56 +324,113 @@ def _write_journal(staging: Path, ops: list[_Op], new_dirs: list[str]) -> None:
     os.replace(tmp, staging / JOURNAL)
 
 
-def _read_journal(staging: Path) -> tuple[list[_Op], list[str]] | None:
+def _foreign(journal: Path, why: str) -> OutputError:
+    return OutputError(
+        f"{journal}: not a journal docgen wrote ({why}); docgen did nothing. If a docgen run was "
+        f"interrupted here, check {journal.parent.parent} by hand, then remove {journal.parent}"
+    )
+
+
+def _parse_journal(journal: Path, data: object) -> tuple[list[_Op], list[str]]:
+    if not isinstance(data, dict) or data.get("version") != JOURNAL_VERSION:
+        raise _foreign(journal, f"not version {JOURNAL_VERSION}")
+    ops, dirs = data.get("ops"), data.get("dirs")
+    if not isinstance(ops, list) or not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
+        raise _foreign(journal, "no list of moves")
+    parsed = []
+    for entry in ops:
+        if not isinstance(entry, dict):
+            raise _foreign(journal, "a move is not an object")
+        kind, path, sha, inode = entry.get("op"), entry.get("path"), entry.get("sha256"), entry.get("inode")
+        if kind not in ("create", "replace", "delete") or not isinstance(path, str) or not is_safe_path(path):
+            raise _foreign(journal, f"a move names {path!r}")
+        if not isinstance(sha, str) or not _HEX64.fullmatch(sha) or type(inode) is not int:
+            raise _foreign(journal, f"the move of {path} has no digest")
+        parsed.append(_Op(kind, path, sha, inode))
+    return parsed, [d for d in dirs if is_safe_path(d)]
+
+
+def _read_journal(staging: Path, out: Path) -> tuple[list[_Op], list[str]] | None:
+    """The journal in ``staging``, checked: every path it names lies inside ``out`` and ``staging``."""
+    journal = staging / JOURNAL
     try:
-        data = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+        if not stat.S_ISREG(journal.lstat().st_mode):
+            raise _foreign(journal, "not a regular file")
+        data = json.loads(journal.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    ops = [_Op(str(o["op"]), str(o["path"])) for o in data["ops"]]
+    except (OSError, ValueError) as error:
+        raise _foreign(journal, str(error)) from None
+    ops, dirs = _parse_journal(journal, data)
     for op in ops:
-        if op.kind not in ("create", "replace", "delete") or not is_safe_path(op.path):
-            raise OutputError(f"{staging / JOURNAL}: not a docgen journal; remove {staging} by hand")
-    return ops, [str(d) for d in data["dirs"] if is_safe_path(str(d))]
+        _contained(out, op.path, journal)
+        _contained(staging, f"new/{op.path}", journal)
+        _contained(staging, f"old/{op.path}", journal)
+    for folder in dirs:
+        _contained(out, folder + "/x", journal)
+    return ops, dirs
 
 
-def _commit_one(staging: Path, out: Path, op: _Op) -> None:
-    """Make one move of the commit phase (renames only)."""
-    target = out / op.path
-    if op.kind == "delete":
-        backup = staging / "old" / op.path
-        backup.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(target, backup)
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / "new" / op.path, target)
+def _is_ours(path: Path, op: _Op) -> bool:
+    """``path`` is a regular file holding the bytes of ``op``, and (when ``op`` staged it) the very file staged."""
+    try:
+        result = path.lstat()
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISREG(result.st_mode) or (op.inode and result.st_ino != op.inode):
+        return False
+    return hashlib.sha256(path.read_bytes()).hexdigest() == op.sha256
 
 
-def _undo_one(staging: Path, out: Path, op: _Op) -> None:
-    """Undo one move if it was made; safe to repeat."""
+def _undo_step(staging: Path, out: Path, op: _Op, journal: Path) -> tuple[Path, Path | None] | None:
+    """What undoing ``op`` takes: ``(from, to)`` (to None: remove ``from``), None when nothing.
+
+    Raises :class:`OutputError` when the folder does not hold what a run of docgen
+    that wrote ``journal`` would have left: the journal is not acted on at all.
+    """
     target, new, old = out / op.path, staging / "new" / op.path, staging / "old" / op.path
+    if op.kind == "delete":
+        if not os.path.lexists(old):
+            return None  # not moved yet
+        if _kind(target) != "missing" or not _is_ours(old, op):
+            raise _foreign(journal, f"the backup of {op.path} is not the file docgen moved away")
+        return old, target
+    if os.path.lexists(new) or _kind(target) == "missing":
+        return None  # not moved yet (or already undone)
+    if not _is_ours(target, op):
+        raise _foreign(journal, f"{target} is not the file docgen put there")
     if op.kind == "create":
-        if not new.exists() and _kind(target) == "file":
-            target.unlink()
-    elif op.kind == "replace":
-        if not new.exists() and old.exists():
-            os.replace(old, target)
-    elif old.exists() and _kind(target) == "missing":  # delete
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(old, target)
+        return target, None
+    if _kind(old) != "file":
+        raise _foreign(journal, f"the backup of {op.path} is missing")
+    return old, target
 
 
 def _rollback(staging: Path, out: Path) -> bool:
-    """Undo a commit whose journal is in ``staging``; True when there was one."""
-    journal = _read_journal(staging)
+    """Undo a commit whose journal is in ``staging``; True when there was one.
+
+    Every move is checked before any is undone, so a journal that does not
+    describe this folder changes nothing.
+    """
+    journal_path = staging / JOURNAL
+    journal = _read_journal(staging, out)
     if journal is None:
         return False
     ops, new_dirs = journal
-    for op in reversed(ops):
-        _undo_one(staging, out, op)
+    steps = [_undo_step(staging, out, op, journal_path) for op in reversed(ops)]
+    for step in steps:
+        if step is None:
+            continue
+        source, target = step
+        if target is None:
+            source.unlink()
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
     for folder in sorted(new_dirs, key=lambda d: d.count("/"), reverse=True):
         with contextlib.suppress(OSError):  # not empty (a user's file): keep it
             (out / folder).rmdir()
-    (staging / JOURNAL).unlink()
+    journal_path.unlink()
     return True
 
 
@@ -353,14 +440,49 @@ def _abort(staging: Path, out: Path) -> None:
     shutil.rmtree(staging)
 
 
+def _check_staging(staging: Path) -> None:
+    if staging.is_symlink() or not staging.is_dir():
+        raise OutputError(
+            f"{staging}: docgen's staging folder is a symlink or not a folder; docgen did nothing: remove it by hand"
+        )
+
+
 def _recover(out: Path) -> bool:
     """Undo what an interrupted run left, then drop its staging folder."""
     staging = staging_dir(out)
-    if not staging.exists():
+    if not os.path.lexists(staging):
         return False
+    _check_staging(staging)
     undone = _rollback(staging, out)
     shutil.rmtree(staging)
     return undone
+
+
+def _interrupted(out: Path) -> bool:
+    """An interrupted run left its journal in the staging folder of ``out`` (checked, read only)."""
+    staging = staging_dir(out)
+    if not os.path.lexists(staging):
+        return False
+    _check_staging(staging)
+    journal = _read_journal(staging, out)
+    if journal is None:
+        return False
+    for op in journal[0]:
+        _undo_step(staging, out, op, staging / JOURNAL)
+    return True
+
+
+def _commit_one(staging: Path, out: Path, op: _Op) -> None:
+    """Make one move of the commit phase (renames only)."""
+    _contained(out, op.path, staging / JOURNAL)  # again: nothing may have changed since the survey
+    target = out / op.path
+    if op.kind == "delete":
+        backup = staging / "old" / op.path
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(target, backup)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / "new" / op.path, target)
 
 
 # --------------------------------------------------------------------- write
@@ -380,27 +502,28 @@ def _new_dirs(out: Path, paths: list[str]) -> list[str]:
 
 def _stage(staging: Path, out: Path, survey: _Survey) -> list[_Op]:
     """Write new bytes and backups into ``staging``; the moves to make, manifest last."""
-    ops = [_Op("create", p) for p in survey.create] + [_Op("replace", p) for p in survey.replace]
-    ops.sort(key=lambda op: op.path)
-    ops += [_Op("delete", p) for p in survey.delete]
+    kinds = [("create", p) for p in survey.create] + [("replace", p) for p in survey.replace]
+    kinds.sort(key=lambda item: item[1])
     contents = dict(survey.new)
     if survey.manifest_changed:
-        ops.append(_Op("create" if survey.old_manifest is None else "replace", MANIFEST))
+        kinds.append(("create" if survey.old_manifest is None else "replace", MANIFEST))
         contents[MANIFEST] = survey.new_manifest
-    for op in ops:
-        if op.kind == "delete":
-            continue
-        staged = staging / "new" / op.path
+    ops = []
+    for kind, path in kinds:
+        staged = staging / "new" / path
         staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(contents[op.path])
-        if op.kind == "replace":
-            backup = staging / "old" / op.path
+        staged.write_bytes(contents[path])
+        ops.append(_Op(kind, path, hashlib.sha256(contents[path]).hexdigest(), staged.stat().st_ino))
+        if kind == "replace":
+            backup = staging / "old" / path
             backup.parent.mkdir(parents=True, exist_ok=True)
             try:
-                os.link(out / op.path, backup)
+                os.link(out / path, backup)
             except OSError:
-                shutil.copy2(out / op.path, backup)
-    return ops
+                shutil.copy2(out / path, backup)
+    manifest = ops.pop() if survey.manifest_changed else None
+    ops += [_Op("delete", p, hashlib.sha256(survey.on_disk[p]).hexdigest()) for p in survey.delete]
+    return ops + ([manifest] if manifest is not None else [])
 
 
 def _prune_empty(out: Path, removed: list[str]) -> None:
@@ -433,7 +556,7 @@ def write_tree(out: Path, files: Mapping[str, str]) -> WriteReport:
         if survey.noop:
             return report
         staging = staging_dir(out)
-        staging.mkdir()
+        staging.mkdir(mode=0o700)
         try:
             ops = _stage(staging, out, survey)
             _write_journal(staging, ops, _new_dirs(out, [op.path for op in ops if op.kind != "delete"]))
@@ -480,7 +603,7 @@ def check_tree(out: Path, files: Mapping[str, str]) -> CheckReport:
         raise OutputError(f"{out}: output path exists and is not a folder")
     lock = _locked(out, exclusive=False) if out.is_dir() else contextlib.nullcontext()
     with lock:
-        interrupted = (staging_dir(out) / JOURNAL).exists()
+        interrupted = _interrupted(out)
         survey = _survey(out, files)
     missing = list(survey.create)
     changed = list(survey.replace) + list(survey.conflicts)

@@ -126,6 +126,8 @@ def fake_render(docset: DocSet, config: Config) -> dict[str, str]:
 
 @pytest.fixture
 def fake_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
+    import docgen.render.conform  # noqa: F401  (replay reads it; loaded before the stand-in hides the package)
+
     module = ModuleType("docgen.render")
     module.render = fake_render  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "docgen.render", module)
