@@ -24,11 +24,9 @@ when it cannot be read or written, docgen says so once and goes on without it.
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import dataclasses
 import hashlib
 import os
-import pickle
 import sqlite3
 import sys
 import zlib
@@ -37,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import docgen
-from docgen import diagnostics, model
+from docgen import _codec, model
 
 __all__ = [
     "DIRNAME",
@@ -56,10 +54,10 @@ DIRNAME = ".docgen-cache"
 """Default name of the cache folder (beside ``pyproject.toml``)."""
 
 DATABASE = "cache.sqlite"
-FORMAT = "docgen-cache 1"
+FORMAT = "docgen-cache 2"
 """Written into the database; a database holding another value is rebuilt."""
 
-_MAGIC = b"DGC2"
+_MAGIC = b"DGC3"
 _SUM = 4  # bytes of CRC-32 after the magic: enough to catch damage, and fast
 _BUSY_MS = 60_000
 
@@ -99,7 +97,7 @@ def parser_digest() -> bytes:
     global _parser_digest
     if _parser_digest is None:
         root = _package_dir()
-        names = ("model.py", "diagnostics.py", "pipeline.py", "cache.py")
+        names = ("model.py", "diagnostics.py", "pipeline.py", "cache.py", "_codec.py")
         libraries = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "json-repair")
         _parser_digest = digest(
             docgen.__version__,
@@ -145,55 +143,29 @@ def dist_version(name: str) -> str:
         return "-"
 
 
-# --------------------------------------------------------------------- pickling
-
-
-def _register_reducers() -> None:
-    """Pickle the model's frozen dataclasses as ``cls(*fields)``.
-
-    The default for slotted dataclasses calls ``fields()`` and ``object.__setattr__``
-    per field through a Python ``__setstate__``; calling the class is about
-    2.5 times faster to load, which is most of the cost of a warm run.
-    """
-    for module in (model, diagnostics):
-        for cls in vars(module).values():
-            if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
-                continue
-            if cls.__module__ != module.__name__ or hasattr(cls, "__post_init__"):
-                continue
-            fields = dataclasses.fields(cls)
-            if any(not f.init for f in fields):
-                continue
-            copyreg.pickle(cls, _reducer(cls, tuple(f.name for f in fields)))
-
-
-def _reducer(cls: type, names: tuple[str, ...]) -> Any:
-    def reduce(obj: object) -> tuple[type, tuple[object, ...]]:
-        return cls, tuple([getattr(obj, name) for name in names])
-
-    return reduce
-
-
-_register_reducers()
+# --------------------------------------------------------------------- values
 
 
 def dumps(value: object) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    """The stored form of ``value`` (see :mod:`docgen._codec`: JSON, never pickle)."""
+    return _codec.dumps(value)
 
 
 def loads(data: bytes) -> Any:
-    return pickle.loads(data)
+    """The value stored in ``data``; raises :class:`docgen._codec.CodecError` when it is not one."""
+    return _codec.loads(data)
 
 
 def loads_checked(data: bytes, fits: Any) -> Any:
-    """The value pickled in ``data`` when ``fits(value)`` holds, else None.
+    """The value stored in ``data`` when ``fits(value)`` holds, else None.
 
-    A value that cannot be unpickled (a class docgen no longer has) or that
-    has the wrong shape is treated as a miss, like a damaged entry.
+    Decoding builds plain data and docgen's model classes only, so an entry that
+    someone else wrote cannot run code; one that does not decode, or that has the
+    wrong shape, is a miss, like a damaged entry.
     """
     try:
-        value = pickle.loads(data)
-    except Exception:  # any error while unpickling: not a value of ours
+        value = _codec.loads(data)
+    except _codec.CodecError:
         return None
     try:
         return value if fits(value) else None
@@ -207,35 +179,6 @@ def loads_checked(data: bytes, fits: Any) -> Any:
 _PROSE = frozenset({"description", "title", "examples", "links", "diagnostics"})
 """Fields that only reach the files made from their own page (see :func:`interface_digest`)."""
 
-_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in dataclasses.fields(cls))
-    for cls in vars(model).values()
-    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == model.__name__
-}
-
-
-class _InterfacePickler(pickle.Pickler):
-    """Pickles a page model without its prose, examples and line numbers."""
-
-    def reducer_override(self, obj: object) -> Any:
-        cls = type(obj)
-        if cls is diagnostics.SourceSpan:
-            return str, (obj.path,)  # type: ignore[attr-defined]
-        names = _FIELDS.get(cls)
-        if names is None:
-            return NotImplemented
-        values = tuple([None if name in _PROSE else getattr(obj, name) for name in names])
-        return tuple, ((cls.__name__, values),)
-
-
-class _HashSink:
-    def __init__(self) -> None:
-        self.hash = hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self.hash.update(data)
-        return len(data)
-
 
 def interface_digest(page: model.PageModel) -> bytes:
     """A digest of what a page can contribute to files made from *other* pages.
@@ -246,9 +189,7 @@ def interface_digest(page: model.PageModel) -> bytes:
     ``_PROSE`` (a new one too) is part of it, so the digest errs on the side of
     changing.
     """
-    sink = _HashSink()
-    _InterfacePickler(sink, protocol=pickle.HIGHEST_PROTOCOL).dump(page)
-    return sink.hash.digest()
+    return hashlib.sha256(_codec.blanked_dumps(page, _PROSE)).digest()
 
 
 # --------------------------------------------------------------------- storage
@@ -321,7 +262,7 @@ class Cache:
         except ImportError:
             yield
             return
-        fd = os.open(self.folder / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.folder / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -364,6 +305,7 @@ class Cache:
         self._opened = True
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            self._check_files()
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# docgen's cache: safe to delete, never commit\n*\n", encoding="utf-8")
@@ -377,6 +319,15 @@ class Cache:
         except (OSError, sqlite3.Error) as error:
             self._give_up(error)
         return self._db
+
+    def _check_files(self) -> None:
+        """The folder and every file the cache writes in it are real: no symlink leads a write elsewhere."""
+        if self.folder.is_symlink():
+            raise OSError(f"{self.folder} is a symlink; docgen keeps its cache in a real folder only")
+        for name in (".gitignore", "lock", DATABASE, DATABASE + "-wal", DATABASE + "-shm"):
+            path = self.folder / name
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                raise OSError(f"{path} is a symlink or not a file; remove it")
 
     def _give_up(self, error: BaseException) -> None:
         self.stats.problem = f"{self.folder}: {error}"

@@ -8,6 +8,7 @@ next run writes the same tree as a run without any cache.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sqlite3
 import subprocess
@@ -16,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from docgen._codec import CodecError
 from docgen.cache import DATABASE, Cache, _frame, digest, dumps, interface_digest, loads
-from docgen.model import PageModel
+from docgen.model import Body, PageModel
 from docgen.pipeline import parse_one
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,10 +208,61 @@ def test_keys_are_length_prefixed() -> None:
     assert digest(b"x") == digest("x")
 
 
-def test_model_pickles_round_trip() -> None:
-    page = parse_one("v1.0/api/add-customers.md", (ROOT / "specs/v1.0/api/add-customers.md").read_bytes(), "v1.0")
-    assert isinstance(page, PageModel)
-    assert loads(dumps(page)) == page
+def test_models_round_trip_through_the_stored_form() -> None:
+    for path in sorted((ROOT / "specs").rglob("*.md")):
+        rel = path.relative_to(ROOT / "specs").as_posix()
+        page = parse_one(rel, path.read_bytes(), "v1.0")
+        assert isinstance(page, PageModel)
+        assert loads(dumps((page, b"\x00\xff"))) == (page, b"\x00\xff")
+    body = Body("[1, 2.5, NaN]", "application/json", [1, {"a": [None, True]}, float("inf")], True)
+    assert loads(dumps(body)) == body and isinstance(loads(dumps(body)).json, list)
+
+
+class _Exploit:
+    """Pickled, it runs code when loaded: it writes ``marker``."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.system, (f"echo ran > {self.marker}",)
+
+
+def test_a_crafted_entry_runs_no_code_and_is_a_miss(project: Path, reference: dict[str, bytes], tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    payload = pickle.dumps(_Exploit(marker))
+    db = sqlite3.connect(project / ".docgen-cache" / DATABASE)
+    rows = db.execute("SELECT kind, key FROM entries").fetchall()
+    assert {kind for kind, _ in rows} >= {"page", "render", "run"}
+    for kind, key in rows:  # well framed, checksum right: only the decoding can refuse it
+        db.execute("UPDATE entries SET value=? WHERE kind=? AND key=?", (_frame(kind, key, payload), kind, key))
+    db.commit()
+    db.close()
+    shutil.copytree(ROOT / "generated", project / "generated", dirs_exist_ok=True)
+    result = docgen(project, "check")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not marker.exists()
+    regenerate_matches(project, reference)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        b'{"Diagnostic": ["warning", "DG001", "m"]}',  # a field short
+        b'{"Diagnostic": ["loud", "DG001", "m", {"SourceSpan": ["p", 1, 1]}]}',  # not a severity
+        b'{"SourceSpan": ["p", "one", 1]}',  # a field of the wrong type
+        b'{"#": "zz"}',
+        b'{"os.system": ["echo"]}',  # not a class of the model: stays a dict, fits nothing
+        b"\x80\x04\x95",  # a pickle
+    ],
+)
+def test_stored_values_are_checked_field_by_field(stored: bytes) -> None:
+    try:
+        value = loads(stored)
+    except CodecError:
+        return
+    assert isinstance(value, dict)
 
 
 def _page(text: str) -> PageModel:
@@ -228,3 +281,27 @@ def test_the_interface_ignores_prose_and_line_numbers_only() -> None:
     assert _page(prose) != _page(text)
     renamed = text.replace("displayName", "shownName")
     assert interface_digest(_page(renamed)) != base
+
+
+@pytest.mark.parametrize("name", [".gitignore", "lock", DATABASE, DATABASE + "-wal"])
+def test_a_symlink_in_the_cache_folder_is_not_followed(project: Path, tmp_path: Path, name: str) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    link = project / ".docgen-cache" / name
+    link.unlink(missing_ok=True)
+    link.symlink_to(victim)
+    result = docgen(project, "generate")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "cache not used" in result.stderr and name in result.stderr
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_a_cache_folder_that_is_a_symlink_is_not_used(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(project / ".docgen-cache")
+    (project / ".docgen-cache").symlink_to(elsewhere, target_is_directory=True)
+    result = docgen(project, "generate")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "cache not used" in result.stderr
+    assert list(elsewhere.iterdir()) == []
