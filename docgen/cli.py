@@ -8,7 +8,8 @@ Exit status (the same for every command):
   errors in the docs (with ``--strict``, warnings too), an output folder that
   cannot be written. Errors in the docs win over drift.
 
-A bug in docgen is a traceback, never one of these.
+A bug in docgen met while reading a page or rendering a file is an error at
+that page (exit 2, the rest still processed); any other bug is a traceback.
 """
 
 from __future__ import annotations
@@ -17,25 +18,28 @@ import argparse
 import contextlib
 import json
 import os
+import stat
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeGuard
 
 from docgen import __version__
 from docgen.config import Config, ConfigError, load_config
 from docgen.diagnostics import CODES, Diagnostic, Severity
 from docgen.model import DocSet
+from docgen.names import package_problem
 from docgen.output import MANIFEST, CheckReport, OutputError, WriteReport, check_tree, write_tree
-from docgen.pipeline import SpecsError, build, default_jobs, load_pages
+from docgen.pipeline import SpecsError, build, default_jobs, load_pages, page_limit, printable
 from docgen.serialize import FORMAT, dumps, to_json
 
 if TYPE_CHECKING:
     from docgen._progress import Progress, Timings
     from docgen.cache import Cache
     from docgen.incremental import Outcome
+    from docgen.render import RenderError
 
 __all__ = ["EXIT_DRIFT", "EXIT_ERROR", "EXIT_OK", "codes_markdown", "main"]
 
@@ -83,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     reporting.add_argument("--no-cache", action="store_true", help="neither read nor write docgen's cache")
     reporting.add_argument("--timings", action="store_true", help="print on stderr where the time went")
+    reporting.add_argument(
+        "--max-page-bytes",
+        type=_max_bytes,
+        metavar="N",
+        help="leave out pages larger than N bytes with an error (default: 10000000)",
+    )
 
     settings = argparse.ArgumentParser(add_help=False)
     settings.add_argument("--specs", type=Path, metavar="DIR", help="folder (or file) of Markdown pages")
@@ -126,23 +136,51 @@ def _jobs(text: str) -> int:
     return value
 
 
-def _config() -> Config:
-    """``[tool.docgen]`` from the nearest pyproject.toml, defaults when there is none."""
+def _max_bytes(text: str) -> int:
     try:
-        return load_config()
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of bytes") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("--max-page-bytes must be at least 1")
+    return value
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """``[tool.docgen]`` from the nearest pyproject.toml (defaults when there is none),
+    with the flags every command takes applied."""
+    try:
+        config = load_config()
     except ConfigError as error:
         raise UsageError(str(error)) from None
+    return config.with_overrides(max_page_bytes=args.max_page_bytes)
 
 
 def _settings(args: argparse.Namespace) -> Config:
     """The settings with the command-line flags applied over them."""
-    config = _config()
-    if args.package is not None and not args.package.isidentifier():
-        raise UsageError(f"--package {args.package!r} is not a Python identifier")
+    config = _config(args)
+    problem = None if args.package is None else package_problem(args.package)
+    if problem is not None:
+        raise UsageError(f"--package {args.package!r} {problem}")
     config = config.with_overrides(specs=args.specs, out=args.out, package=args.package, templates=args.templates)
     if config.templates is not None and not config.templates.is_dir():
         raise UsageError(f"{config.templates}: template folder not found")
+    _check_out(config.out)
     return config
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an output folder that cannot be one: an existing file, or a path under one."""
+    for path in (out, *out.parents):
+        try:
+            info = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # made when written; or under a file, found further up
+        except OSError as error:
+            raise UsageError(f"{out}: {error.strerror or error}") from None
+        if not stat.S_ISDIR(info.st_mode):
+            raise UsageError(f"{out}: not a folder" if path == out else f"{out}: {path} is not a folder")
+        return
 
 
 # --------------------------------------------------------------------- diagnostics
@@ -168,6 +206,7 @@ class _Display:
                 found = str(self.root / path)
             else:  # page paths are normalised and relative: the same as relpath(root / path)
                 found = os.path.normpath(os.path.join(self.base, path))
+            found = printable(found)
             self.seen[path] = found
         return found
 
@@ -314,7 +353,7 @@ def describe(docset: DocSet) -> str:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    config = _config()
+    config = _config(args)
     run = _Run.of(args, config.cache)  # cached only inside a project (a pyproject.toml)
     try:
         docset = _load(args.paths, config, args, run)
@@ -355,9 +394,40 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     config = _settings(args)
     run = _Run.of(args, _cache_folder(config))
     try:
-        return _generate(config, args, run)
+        with page_limit(config.max_page_bytes):
+            return _generate(config, args, run)
+    except Exception as error:
+        if not _is_render_error(error):
+            raise
+        return _render_failed(error, config, args)
     finally:
         run.finish()
+
+
+def _is_render_error(error: Exception) -> TypeGuard[RenderError]:
+    """Whether ``error`` is :class:`docgen.render.RenderError` (checked without importing the renderer)."""
+    module = sys.modules.get("docgen.render")
+    kind = getattr(module, "RenderError", None)
+    return isinstance(kind, type) and isinstance(error, kind)
+
+
+def _render_failed(error: RenderError, config: Config, args: argparse.Namespace) -> int:
+    """Report files that could not be rendered (when the run could not leave them out alone)."""
+    specs = Path(os.path.abspath(config.specs))
+    root = specs if specs.is_dir() else specs.parent
+    report_diagnostics(error.diagnostics, root, len({d.span.path for d in error.diagnostics}), args, sys.stderr)
+    print("docgen: nothing written or compared: some files could not be rendered (above)", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _os_error(error: OSError, out: Path) -> int:
+    """An output folder that cannot be written or read, in one line."""
+    where = os.fsdecode(error.filename) if error.filename is not None else str(out)
+    with contextlib.suppress(ValueError):  # another drive (Windows)
+        relative = os.path.relpath(where)
+        where = where if relative.startswith(os.pardir) else relative
+    print(f"docgen: {printable(where)}: {error.strerror or error}", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def _cache_folder(config: Config) -> Path:
@@ -387,6 +457,8 @@ def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
         except OutputError as error:
             print(f"docgen: {error}", file=sys.stderr)
             return EXIT_ERROR
+        except OSError as error:
+            return _os_error(error, config.out)
     if report.recovered:
         print(f"docgen: undid an interrupted earlier run in {os.path.relpath(config.out)}", file=sys.stderr)
     print(_write_summary(report, config.out), file=sys.stderr)
@@ -410,7 +482,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     config = _settings(args)
     run = _Run.of(args, _cache_folder(config))
     try:
-        return _check(config, args, run)
+        with page_limit(config.max_page_bytes):
+            return _check(config, args, run)
+    except Exception as error:
+        if not _is_render_error(error):
+            raise
+        return _render_failed(error, config, args)
     finally:
         run.finish()
 
@@ -433,6 +510,8 @@ def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
         except OutputError as error:
             print(f"docgen: {error}", file=sys.stderr)
             return EXIT_ERROR
+        except OSError as error:
+            return _os_error(error, config.out)
     if args.diff:
         sys.stdout.write("".join(report.diffs))
     for line in _check_summary(report, config.out):
@@ -450,6 +529,7 @@ _GROUPS = {
     "2": "Tables",
     "3": "Examples",
     "4": "Linking",
+    "5": "Generated code",
 }
 
 

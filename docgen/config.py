@@ -6,7 +6,11 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from docgen.names import package_problem
+
 DEFAULT_PACKAGE = "api"
+DEFAULT_MAX_PAGE_BYTES = 10_000_000
+"""Pages larger than this (10 MB) are left out with an error (DG010)."""
 
 
 class ConfigError(Exception):
@@ -31,6 +35,8 @@ class Config:
     """Folder holding the ``pyproject.toml`` the settings came from."""
     cache: Path | None = None
     """Folder of docgen's cache; None: ``.docgen-cache`` beside the output folder."""
+    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    """Largest page read, in bytes; a larger one is left out with an error (DG010)."""
 
     def with_overrides(self, **kwargs: object) -> Config:
         """A copy with the given non-None fields replaced."""
@@ -72,11 +78,17 @@ def load_config(start: Path | None = None) -> Config:
         return root / value
 
     package = section.get("package", DEFAULT_PACKAGE)
-    if not isinstance(package, str) or not package.isidentifier():
+    if not isinstance(package, str):
         raise ConfigError(f"{pyproject}: [tool.docgen] package must be a Python identifier")
+    problem = package_problem(package)
+    if problem is not None:
+        raise ConfigError(f"{pyproject}: [tool.docgen] package {package!r} {problem}")
     version = section.get("default_version", "v1.0")
     if not isinstance(version, str):
         raise ConfigError(f"{pyproject}: [tool.docgen] default_version must be a string")
+    max_bytes = section.get("max_page_bytes", DEFAULT_MAX_PAGE_BYTES)
+    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 1:
+        raise ConfigError(f"{pyproject}: [tool.docgen] max_page_bytes must be a positive number of bytes")
     return Config(
         cache=path_of("cache", root / ".docgen-cache"),
         specs=path_of("specs", root / "specs") or root / "specs",
@@ -85,4 +97,5 @@ def load_config(start: Path | None = None) -> Config:
         templates=path_of("templates", None),
         default_version=version,
         root=root,
+        max_page_bytes=max_bytes,
     )

@@ -62,6 +62,9 @@ CODES: dict[str, Code] = _codes(
     ("DG005", W, "annotation comment is not valid JSON"),
     ("DG006", I, "page is neither an API page nor a resource page"),
     ("DG007", W, "annotation is not followed by a code block"),
+    ("DG008", E, "not a page docgen reads: not a regular file, a link leading out of the specs folder, or a non-UTF-8 name"),
+    ("DG009", E, "docgen bug while reading this page (please report it); page left out"),
+    ("DG010", E, "page is larger than max_page_bytes; left out"),
     # Request lines (DG1xx)
     ("DG101", E, "API page has no request line under '## HTTP request'"),
     ("DG102", W, "request line cannot be parsed"),
@@ -92,6 +95,9 @@ CODES: dict[str, Code] = _codes(
     ("DG404", I, "type documented on more than one page; merged"),
     ("DG405", W, "base type not found"),
     ("DG407", W, "two operations share one method and path"),
+    # Generated code (DG5xx)
+    ("DG501", E, "docgen bug while rendering a file made from this page (please report it); file left out"),
+    ("DG502", E, "a file made from this page would not be valid Python; file left out"),
 )
 
 

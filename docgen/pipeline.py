@@ -5,17 +5,26 @@ process pool (``jobs``) and its result is kept in the cache (:mod:`docgen.cache`
 under a hash of its inputs. :func:`read_pages` reads and hashes every page;
 :func:`parse_pages` takes each page's model from the cache or parses it, in a
 pool when enough pages are left to be worth one.
+
+Only regular files are read, never more than ``max_page_bytes`` of one: a FIFO,
+a device, a socket, a link leading out of the folder being searched, a name that
+is not UTF-8 or a page too large is left out with an error at the page, without
+opening it; a file is opened non-blocking and checked again once open, so a FIFO
+swapped in meanwhile cannot stop the run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat as stat_module
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from docgen.config import Config
+from docgen.config import DEFAULT_MAX_PAGE_BYTES, Config
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
 from docgen.model import DocSet, PageModel
 
@@ -34,9 +43,11 @@ __all__ = [
     "default_jobs",
     "find_pages",
     "load_pages",
+    "page_limit",
     "parse_one",
     "parse_pages",
     "pool",
+    "printable",
     "read_pages",
 ]
 
@@ -86,13 +97,22 @@ class PageInput:
     """SHA-256 of its bytes (empty when it could not be read)."""
     error: str = ""
     """Why it could not be read."""
+    code: str = "DG001"
+    """The code of the diagnostic saying so (DG001, DG008 or DG010)."""
 
-    def read(self) -> bytes:
-        """Its bytes (read now if they were not); raises OSError."""
+    def read(self, max_bytes: int | None = None) -> bytes:
+        """Its bytes (read now if they were not, as :func:`read_pages` reads them); raises OSError."""
         if self.data is not None:
             return self.data
-        with open(self.file, "rb") as stream:
-            return stream.read()
+        try:
+            return _read_regular(self.file, _max_bytes.get() if max_bytes is None else max_bytes)
+        except _Refused as refused:
+            raise OSError(refused.reason) from None
+
+    def problem(self) -> Diagnostic:
+        """The diagnostic of a page that could not be read."""
+        message = f"page cannot be read ({self.error}); left out" if self.code == "DG001" else f"{self.error}; left out"
+        return diag(self.code, message, SourceSpan(self.path, 1))
 
 
 Stat = tuple[int, int, int, int, int]
@@ -122,37 +142,84 @@ class SpecsRead:
     """Page file -> (status, digest) of the pages whose status can be trusted next time."""
 
 
-def _md_files(folder: str) -> list[str]:
-    """``*.md`` files under ``folder``, skipping hidden folders; symlinked folders are not followed."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+# --------------------------------------------------------------------- finding
+
+
+def printable(path: str) -> str:
+    """``path`` as it can be printed and stored: the bytes of a name that is not UTF-8
+    (decoded with ``surrogateescape``) shown as ``\\xNN``."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
+
+
+class _Found(NamedTuple):
+    """A page (or a folder that could not be searched) found on disk."""
+
+    rel: str
+    """Relative posix path, printable."""
+    file: str
+    """Where it is."""
+    folder: str | None
+    """The real path of the folder it was found in by searching (its links must stay
+    inside); None for a page named on the command line."""
+    problem: tuple[str, str] | None = None
+    """(code, reason) when it is known at once that it cannot be read."""
+
+
+def _md_files(folder: str) -> Iterator[tuple[str, str | None]]:
+    """``*.md`` files under ``folder``, skipping hidden folders; symlinked folders are not followed.
+    Folders that cannot be listed come with the reason."""
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=errors.append):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found += [os.path.join(dirpath, name) for name in filenames if name.endswith(".md")]
-    return found
+        yield from ((os.path.join(dirpath, name), None) for name in filenames if name.endswith(".md"))
+    for error in errors:
+        yield str(error.filename or folder), f"folder cannot be read ({error.strerror or error}); the pages in it are left out"
 
 
-def _find(specs: Sequence[Path]) -> tuple[Path, list[tuple[str, str]]]:
+def _kind_of(spec: str, given: Path) -> bool:
+    """Whether ``spec`` (``given`` on the command line) is a folder; raises :class:`SpecsError`
+    when it is neither a folder nor a Markdown page."""
+    try:
+        info = os.stat(spec)
+    except (FileNotFoundError, NotADirectoryError):
+        raise SpecsError(f"{given}: no such file or folder") from None
+    except OSError as error:
+        raise SpecsError(f"{given}: {error.strerror or error}") from None
+    if stat_module.S_ISDIR(info.st_mode):
+        return True
+    if not spec.endswith(".md"):
+        raise SpecsError(f"{given}: not a folder or a Markdown page (*.md)")
+    return False
+
+
+def _find(specs: Sequence[Path]) -> tuple[Path, list[_Found]]:
     if not specs:
         raise SpecsError("no pages given")
     absolute = [os.path.abspath(spec) for spec in specs]  # symlinks kept, ".." folded
-    roots = []
-    for spec in absolute:
-        if os.path.isdir(spec):
-            roots.append(spec)
-        elif os.path.isfile(spec):
-            roots.append(os.path.dirname(spec))
-        else:
-            raise SpecsError(f"{spec}: no such file or folder")
+    folders = [_kind_of(spec, given) for spec, given in zip(absolute, specs)]
+    roots = [spec if folder else os.path.dirname(spec) for spec, folder in zip(absolute, folders)]
     root = roots[0] if len(roots) == 1 else os.path.commonpath(roots)
-    found: dict[str, str] = {}
+    found: dict[str, _Found] = {}
     prefix = root if root.endswith(os.sep) else root + os.sep
-    for spec in absolute:
-        for file in _md_files(spec) if os.path.isdir(spec) else [spec]:
+    for spec, is_folder in zip(absolute, folders):
+        real = os.path.realpath(spec) if is_folder else None
+        for file, problem in _md_files(spec) if is_folder else [(spec, None)]:
             rel = file[len(prefix) :] if file.startswith(prefix) else os.path.relpath(file, root)
-            found.setdefault(rel.replace(os.sep, "/"), file)
+            rel = rel.replace(os.sep, "/")
+            shown = printable(rel)
+            if problem is not None:
+                found.setdefault(shown, _Found(shown, file, real, ("DG001", problem)))
+            elif shown != rel:
+                found.setdefault(shown, _Found(shown, file, real, ("DG008", "file name is not UTF-8 (shown with \\x escapes)")))
+            else:
+                found.setdefault(rel, _Found(rel, file, real))
     if not found:  # a wrong --specs must not make generate remove everything it wrote before
         raise SpecsError(f"no Markdown pages (*.md) in {', '.join(str(s) for s in specs)}")
-    return Path(root), sorted(found.items())
+    return Path(root), sorted(found.values())
 
 
 def find_pages(specs: Sequence[Path]) -> tuple[Path, list[tuple[str, Path]]]:
@@ -162,35 +229,123 @@ def find_pages(specs: Sequence[Path]) -> tuple[Path, list[tuple[str, Path]]]:
     folders: paths relative to the deepest folder holding them all.
     """
     root, found = _find(specs)
-    return root, [(rel, Path(file)) for rel, file in found]
+    return root, [(page.rel, Path(page.file)) for page in found]
 
 
-def read_pages(specs: Path | Sequence[Path], seen: dict[str, tuple[Stat, bytes]] | None = None) -> SpecsRead:
-    """Find every page and hash it (raises :class:`SpecsError` when a path does not exist).
+# --------------------------------------------------------------------- reading
+
+_max_bytes: ContextVar[int] = ContextVar("max_page_bytes", default=DEFAULT_MAX_PAGE_BYTES)
+"""The limit of reads that are given none (see :func:`page_limit`)."""
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+"""Opening never waits (a FIFO swapped in) and never takes a terminal."""
+
+_KINDS = (
+    (stat_module.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat_module.S_ISCHR, "a character device"),
+    (stat_module.S_ISBLK, "a block device"),
+    (stat_module.S_ISSOCK, "a socket"),
+    (stat_module.S_ISDIR, "a folder"),
+)
+
+
+@contextlib.contextmanager
+def page_limit(max_bytes: int) -> Iterator[None]:
+    """Within the block, reads given no limit refuse pages over ``max_bytes`` (DG010)."""
+    token = _max_bytes.set(max_bytes)
+    try:
+        yield
+    finally:
+        _max_bytes.reset(token)
+
+
+class _Refused(Exception):
+    """A file docgen does not read as a page."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def _check(info: os.stat_result, max_bytes: int) -> None:
+    """Refuse anything but a regular file of at most ``max_bytes``."""
+    if not stat_module.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+        raise _Refused("DG008", f"not a regular file but {kind}")
+    if info.st_size > max_bytes:
+        raise _Refused("DG010", f"page is {info.st_size:,} bytes, over max_page_bytes ({max_bytes:,})")
+
+
+def _status(page: _Found, max_bytes: int) -> os.stat_result:
+    """The status of a page that may be read (of its target for a link); raises
+    :class:`_Refused` or OSError."""
+    info = os.lstat(page.file)
+    if stat_module.S_ISLNK(info.st_mode):
+        target = os.path.realpath(page.file)
+        if page.folder is not None and not target.startswith(page.folder.rstrip(os.sep) + os.sep):
+            raise _Refused("DG008", f"symbolic link leading out of the specs folder (to {printable(target)})")
+        info = os.stat(page.file)
+    _check(info, max_bytes)
+    return info
+
+
+def _read_regular(file: str, max_bytes: int) -> bytes:
+    """The bytes of ``file``, opened without blocking and checked once open; raises
+    :class:`_Refused` or OSError."""
+    fd = os.open(file, _OPEN_FLAGS)
+    with open(fd, "rb") as stream:
+        info = os.fstat(fd)
+        _check(info, max_bytes)
+        data = stream.read(info.st_size + 1)
+        if len(data) > info.st_size:  # it grew meanwhile
+            data += stream.read(max_bytes + 1 - len(data))
+    if len(data) > max_bytes:
+        raise _Refused("DG010", f"page is over max_page_bytes ({max_bytes:,})")
+    return data
+
+
+def read_pages(
+    specs: Path | Sequence[Path],
+    seen: dict[str, tuple[Stat, bytes]] | None = None,
+    *,
+    max_bytes: int | None = None,
+) -> SpecsRead:
+    """Find every page and hash it (raises :class:`SpecsError` when a path does not exist,
+    or is neither a folder nor a ``.md`` file).
 
     ``seen``: the :attr:`SpecsRead.seen` of an earlier run. A page whose file
     status (size, times, inode) is the one recorded there is not read again:
     its digest is taken from there, and its bytes are read only if it must be
-    parsed.
+    parsed. ``max_bytes``: the largest page read (default: the :func:`page_limit`
+    in force, else 10 MB). A file that cannot be read as a page (see the module's
+    docstring) has an :attr:`PageInput.error` instead of bytes.
     """
     import hashlib
     import time
 
+    limit = _max_bytes.get() if max_bytes is None else max_bytes
     root, found = _find([specs] if isinstance(specs, Path) else list(specs))
     seen = seen or {}
     now = time.time_ns()
     pages = []
     trusted_now: dict[str, tuple[Stat, bytes]] = {}
-    for rel, file in found:
+    for page in found:
+        rel, file = page.rel, page.file
+        if page.problem is not None:
+            pages.append(PageInput(rel, file, None, b"", page.problem[1], page.problem[0]))
+            continue
         try:
-            stat = file_stat(os.stat(file))
+            stat = file_stat(_status(page, limit))
             known = seen.get(file)
             if known is not None and known[0] == stat:
                 pages.append(PageInput(rel, file, None, known[1]))
                 trusted_now[file] = known
                 continue
-            with open(file, "rb") as stream:
-                data = stream.read()
+            data = _read_regular(file, limit)
+        except _Refused as refused:
+            pages.append(PageInput(rel, file, None, b"", refused.reason, refused.code))
+            continue
         except OSError as error:
             pages.append(PageInput(rel, file, None, b"", str(error.strerror or error)))
             continue
@@ -208,14 +363,25 @@ def _unreadable(rel: str, data: bytes, error: UnicodeDecodeError) -> Diagnostic:
 
 
 def parse_one(rel: str, data: bytes, default_version: str) -> PageModel | Diagnostic:
-    """One page from its path and bytes, or the DG001 diagnostic saying why it cannot be read."""
+    """One page from its path and bytes, or the diagnostic saying why it cannot be read:
+    DG001 (not UTF-8), or DG009 when parsing it raised (a bug in docgen, contained to the page)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return _unreadable(rel, data, error)
     from docgen.parse import parse_page
 
-    return parse_page(rel, text, default_version)
+    try:
+        return parse_page(rel, text, default_version)
+    except Exception as error:  # a bug while parsing one page spares the others
+        return diag("DG009", f"docgen bug while reading this page: {_describe(error)}; please report it", SourceSpan(rel, 1))
+
+
+def _describe(error: BaseException) -> str:
+    """``Type: message`` of an exception, on one line and at most 300 characters."""
+    message = " ".join(str(error).split())
+    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 # --------------------------------------------------------------------- processes
@@ -298,7 +464,6 @@ def parse_pages(
 
     A page that cannot be read or decoded becomes a DG001 diagnostic and the others go on.
     """
-    import contextlib
     import gc
 
     version = config.default_version
@@ -312,7 +477,7 @@ def parse_pages(
         with timings.stage("parse") if timings else contextlib.nullcontext():
             if cache is not None:
                 results.update(_cached(cache, keys))
-            todo = _bytes_of([p for p in readable if p.path not in results])
+            todo = _bytes_of([p for p in readable if p.path not in results], config.max_page_bytes)
             results.update(_parse_todo(todo, version, cache, keys, jobs, progress))
     finally:
         if gc_was_enabled:
@@ -321,7 +486,7 @@ def parse_pages(
     problems: list[Diagnostic] = []
     for page in read.pages:
         if page.error:
-            problems.append(diag("DG001", f"page cannot be read ({page.error}); left out", SourceSpan(page.path, 1)))
+            problems.append(page.problem())
             continue
         result = results[page.path][0]
         if isinstance(result, PageModel):
@@ -332,7 +497,7 @@ def parse_pages(
     return LoadedPages(read.root, tuple(pages), tuple(problems), keys, interfaces)
 
 
-def _bytes_of(pages: list[PageInput]) -> list[tuple[str, bytes]]:
+def _bytes_of(pages: list[PageInput], max_bytes: int) -> list[tuple[str, bytes]]:
     """The bytes of pages to parse, read now for those that were not; each must still be
     what was hashed (its cache key says so)."""
     import hashlib
@@ -340,7 +505,7 @@ def _bytes_of(pages: list[PageInput]) -> list[tuple[str, bytes]]:
     found = []
     for page in pages:
         try:
-            data = page.read()
+            data = page.read(max_bytes)
         except OSError as error:
             raise SpecsError(f"{page.file}: cannot be read ({error.strerror or error})") from None
         if page.data is None and hashlib.sha256(data).digest() != page.digest:
@@ -428,10 +593,8 @@ def load_pages(
     Raises :class:`SpecsError` when a path does not exist; a page that cannot be read
     or decoded becomes a DG001 diagnostic and the others go on.
     """
-    import contextlib
-
     with timings.stage("read") if timings else contextlib.nullcontext():
-        read = read_pages(specs)
+        read = read_pages(specs, max_bytes=config.max_page_bytes)
     return parse_pages(read, config, jobs=jobs, cache=cache, progress=progress, timings=timings)
 
 

@@ -7,7 +7,6 @@ whose inputs did not change.
 
 from __future__ import annotations
 
-import keyword
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,8 +77,9 @@ class Renderer:
     """Renders the files of one doc set; each method returns (relative path, unformatted text)."""
 
     def __init__(self, config: Config) -> None:
-        if not config.package.isidentifier() or keyword.iskeyword(config.package):
-            raise ValueError(f"package name {config.package!r} is not a Python identifier")
+        problem = names.package_problem(config.package)
+        if problem is not None:
+            raise ValueError(f"package name {config.package!r} {problem}")
         self.package = config.package
         self.default_version = config.default_version
         self.env = make_environment(config.templates)
