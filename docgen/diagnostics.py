@@ -88,6 +88,9 @@ CODES: dict[str, Code] = _codes(
     ("DG306", I, "example body is not JSON"),
     ("DG307", W, "request example has no request line"),
     ("DG308", I, "example not replayed by the generated tests"),
+    ("DG309", W, "example JSON body has a number JSON data cannot hold (NaN, Infinity, 1e999); kept as text"),
+    ("DG310", W, "example JSON body or annotation nested deeper than 64 levels; not read"),
+    ("DG311", W, "malformed example JSON body longer than 65,536 characters; not repaired"),
     # Linking (DG4xx)
     ("DG401", W, "link to a page that does not exist"),
     ("DG402", W, "link differs in letter case from the page it names"),

@@ -9,16 +9,16 @@ line where it breaks.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
 from docgen.model import Body, ExampleRequest, ExampleResponse, Header, JsonValue
-from docgen.parse.request_line import _VERSIONISH_RE, LINE_RE, normalise_path
+from docgen.parse import jsontext
+from docgen.parse.request_line import _VERSIONISH_RE, LINE_RE, normalise_path, strip_http_version
 
 STATUS_RE = re.compile(r"^\s*HTTP(?:/\d(?:\.\d)?)?\s+(\d{3})\b", re.I)
-_HEADER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*?)\s*$")
+_HEADER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)\s*:(.*)$")
 _JSONISH_TYPES = ("application/json", "text/json")
 
 
@@ -67,7 +67,7 @@ def split_block(content: str) -> Parsed:
             m = _HEADER_RE.match(lines[i])
             if m is None:
                 break
-            headers.append(Header(m.group(1), m.group(2)))
+            headers.append(Header(m.group(1), m.group(2).strip()))
             offsets.append(i)
             i += 1
     while i < len(lines) and not lines[i].strip():
@@ -92,7 +92,12 @@ def _content_type(headers: tuple[Header, ...]) -> str | None:
 def parse_body(
     text: str, content_type: str | None, span: SourceSpan, diags: list[Diagnostic]
 ) -> Body | None:
-    """Decode a body; JSON is repaired where possible, with a diagnostic."""
+    """Decode a body; JSON is repaired where possible, with a diagnostic.
+
+    JSON that cannot be data (nested deeper than :data:`~docgen.parse.jsontext.MAX_DEPTH`,
+    or holding a number such as ``NaN`` that JSON data cannot hold) is kept as text, with a
+    diagnostic at its place: the generated tests then do not replay it.
+    """
     if not text.strip():
         return None
     stripped = text.lstrip()
@@ -101,18 +106,49 @@ def parse_body(
         if jsonish and content_type is not None:
             diags.append(diag("DG306", f"body is declared {content_type} but is not JSON", span))
         return Body(text, content_type)
+    deep = jsontext.nesting_offset(text)
+    if deep is not None:
+        message = f"example JSON is nested deeper than {jsontext.MAX_DEPTH} levels; body kept as text"
+        diags.append(diag("DG310", message, _at(span, text, deep)))
+        return Body(text, content_type)
     try:
-        return Body(text, content_type, json.loads(text), True)
+        return Body(text, content_type, jsontext.loads(text), True)
+    except jsontext.Unrepresentable as exc:
+        diags.append(_unrepresentable(exc.token, exc.offset, text, span))
+        return Body(text, content_type)
     except ValueError as exc:
         error = exc
     line = span.line + getattr(error, "lineno", 1) - 1
     where = SourceSpan(span.path, line, getattr(error, "colno", 1))
+    if len(text) > jsontext.REPAIR_LIMIT:
+        message = (
+            f"example JSON is malformed ({_reason(error)}) and longer than {jsontext.REPAIR_LIMIT:,}"
+            " characters, more than docgen repairs; body kept as text"
+        )
+        diags.append(diag("DG311", message, where))
+        return Body(text, content_type)
+    found = jsontext.unrepresentable(text)
+    if found is not None:
+        diags.append(_unrepresentable(*found, text, span))
+        return Body(text, content_type)
     value = _repair(text)
     if value is None:
         diags.append(diag("DG302", f"example JSON cannot be read: {_reason(error)}; body kept as text", where))
         return Body(text, content_type)
     diags.append(diag("DG301", f"example JSON is malformed ({_reason(error)}); read it leniently", where))
     return Body(text, content_type, value, True, True)
+
+
+def _at(span: SourceSpan, text: str, offset: int) -> SourceSpan:
+    """The place of ``text[offset]``, for a text that starts at ``span``."""
+    line = span.line + text.count("\n", 0, offset)
+    return SourceSpan(span.path, line, offset - text.rfind("\n", 0, offset))
+
+
+def _unrepresentable(token: str, offset: int, text: str, span: SourceSpan) -> Diagnostic:
+    shown = token if len(token) <= 24 else f"{token[:12]}... ({len(token)} characters)"
+    message = f"example JSON has {shown}, a number JSON data cannot hold; body kept as text"
+    return diag("DG309", message, _at(span, text, offset))
 
 
 def _reason(error: Exception) -> str:
@@ -124,12 +160,7 @@ def _repair(text: str) -> JsonValue | None:
     """A lenient reading of malformed JSON, or None when its meaning is not clear."""
     if ":" not in text and not text.lstrip().startswith("["):
         return None  # "{Raw bytes of the file}" and the like: prose, not JSON
-    from json_repair import repair_json
-
-    try:
-        value = repair_json(text.replace("\u00a0", " "), return_objects=True)
-    except (ValueError, RecursionError):  # pragma: no cover - the repairer gives up
-        return None
+    value = jsontext.repair(text.replace("\u00a0", " "))
     if not isinstance(value, (dict, list)) or value in ({}, []):
         return None
     return value
@@ -145,7 +176,7 @@ def parse_request(
     if m is None:
         diags.append(diag("DG307", "request example does not start with a request line", span))
         return None
-    url = re.sub(r"\s+HTTP/\d(\.\d)?$", "", m.group(3).strip(), flags=re.I)
+    url = strip_http_version(m.group(3).strip())
     _, query, version = normalise_path(url)
     concrete = _concrete_path(url)
     body_span = SourceSpan(path, fence_line + 1 + parts.body_offset)

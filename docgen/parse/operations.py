@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
@@ -14,8 +15,8 @@ from docgen.parse.request_line import (
     ends_in_collection,
     ends_in_key,
     strip_odata_suffix,
-    template_regex,
 )
+from docgen.parse.templates import TemplateIndex
 from docgen.parse.typecell import PRIMITIVES, qualify
 
 _SERVER_SET_RE = re.compile(r"^(id|createdDateTime|lastModifiedDateTime)$", re.I)
@@ -49,25 +50,40 @@ def build_operations(
     return tuple(ops)
 
 
-def _choose_path(lines: tuple[RequestLine, ...], examples: list[Example], diags: list[Diagnostic]) -> str:
-    """The template the generated code uses: the documented line most examples follow."""
-    votes = [sum(bool(template_regex(ln.path).match(ex.request.path)) for ex in examples) for ln in lines]
-    if votes and max(votes) > 0:
-        return lines[votes.index(max(votes))].path
-    for ex in examples:
-        for ln in lines:
-            stripped = strip_odata_suffix(ln.path)
-            if stripped and template_regex(stripped).match(ex.request.path):
-                diags.append(
-                    diag(
-                        "DG104",
-                        f"request line ends in {ln.path[len(stripped):]!r} but the example sends"
-                        f" {ex.request.method} {ex.request.path}; generating {stripped} (the path the"
-                        " example uses)",
-                        ln.source,
-                    )
+def _choose_path(
+    lines: tuple[RequestLine, ...], examples: list[Example], fits: list[frozenset[str]], diags: list[Diagnostic]
+) -> str:
+    """The template the generated code uses: the documented line most examples follow.
+
+    ``fits[i]`` holds the templates (lines, and lines without a ``$ref``-like suffix)
+    that ``examples[i]`` fits.
+    """
+    votes: Counter[str] = Counter()
+    for fit in fits:
+        votes.update(fit)
+    line_votes = [votes[ln.path] for ln in lines]
+    if line_votes and max(line_votes) > 0:
+        return lines[line_votes.index(max(line_votes))].path
+    first_stripped: dict[str, int] = {}  # template without the suffix -> the first line giving it
+    for i, ln in enumerate(lines):
+        stripped = strip_odata_suffix(ln.path)
+        if stripped:
+            first_stripped.setdefault(stripped, i)
+    for ex, fit in zip(examples, fits):
+        found = [(first_stripped[t], t) for t in fit if t in first_stripped]
+        if found:
+            index, stripped = min(found)
+            ln = lines[index]
+            diags.append(
+                diag(
+                    "DG104",
+                    f"request line ends in {ln.path[len(stripped):]!r} but the example sends"
+                    f" {ex.request.method} {ex.request.path}; generating {stripped} (the path the"
+                    " example uses)",
+                    ln.source,
                 )
-                return stripped
+            )
+            return stripped
     return lines[0].path
 
 
@@ -77,8 +93,10 @@ def _column_of(method: str, url: str, segment: str) -> int:
     return 1 if at < 0 else len(method) + 2 + at + 1
 
 
-def _check_examples(lines: tuple[RequestLine, ...], examples: list[Example], diags: list[Diagnostic]) -> None:
-    for ex in examples:
+def _check_examples(
+    lines: tuple[RequestLine, ...], examples: list[Example], fits: list[frozenset[str]], diags: list[Diagnostic]
+) -> None:
+    for ex, fit in zip(examples, fits):
         req = ex.request
         if req.version is not None and req.version not in KNOWN_VERSIONS:
             diags.append(
@@ -89,8 +107,7 @@ def _check_examples(lines: tuple[RequestLine, ...], examples: list[Example], dia
                     replace(req.source, col=_column_of(req.method, req.url, req.version)),
                 )
             )
-        candidates = [ln.path for ln in lines] + [s for ln in lines if (s := strip_odata_suffix(ln.path))]
-        if not any(template_regex(c).match(req.path) for c in candidates):
+        if not fit:
             documented = "; ".join(ln.path for ln in lines[:3])
             diags.append(
                 diag("DG105", f"example path {req.path} matches no documented request line ({documented})", req.source)
@@ -194,8 +211,10 @@ def _operation(
     diags: list[Diagnostic],
 ) -> Operation:
     source = SourceSpan(page.path, 1)
-    path = _choose_path(lines, examples, diags)
-    _check_examples(lines, examples, diags)
+    index = TemplateIndex([ln.path for ln in lines] + [s for ln in lines if (s := strip_odata_suffix(ln.path))])
+    fits = [index.fitting(ex.request.path) for ex in examples]
+    path = _choose_path(lines, examples, fits, diags)
+    _check_examples(lines, examples, fits, diags)
     default_status = 204 if method == "DELETE" else (201 if method == "POST" and title.lower().startswith(("create", "add")) else 200)
     status = col.status or (examples[0].response.status if examples and examples[0].response else default_status)
     _status_check(status, examples, diags)

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS")
 KNOWN_VERSIONS = ("v1.0", "beta")
 
-LINE_RE = re.compile(r"^\s*(GET|POST|PATCH|PUT|DELETE|HEAD|OPTIONS)(\s+|(?=/))(\S.*?)\s*$")
-_HTTP_SUFFIX_RE = re.compile(r"\s+HTTP/\d(?:\.\d)?$", re.I)
+LINE_RE = re.compile(r"^\s*(GET|POST|PATCH|PUT|DELETE|HEAD|OPTIONS)(\s+|(?=/))(\S.*)$")
+"""A request line; group 3 (the target) may end in whitespace."""
+_HTTP_VERSION_RE = re.compile(r"\sHTTP/\d(?:\.\d)?$", re.I)
 _HOST_RE = re.compile(r"^https?://[^/\s]+", re.I)
 _BRACE_RE = re.compile(r"\{([^{}]*)\}")
 _ANGLE_RE = re.compile(r"<([^<>/]*)>")
 _VERSIONISH_RE = re.compile(r"^(v\d+(\.\d+)?[a-z]*|beta|alpha|[a-z]*test|preview|canary)$", re.I)
-_FUNC_ARGS_RE = re.compile(r"\(([^()/]*=[^()/]*)\)")
-_ARG_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
+_FUNC_ARGS_RE = re.compile(r"\(([^()/=]*=[^()/]*)\)")
+_ARG_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s*=(.*)$")
 _ODATA_SUFFIXES = ("/$ref", "/$value", "/$count")
 
 
@@ -46,13 +47,19 @@ def placeholder_name(inner: str) -> str:
     return name or "id"
 
 
+def strip_http_version(target: str) -> str:
+    """``/me/events HTTP/1.1`` -> ``/me/events`` (looked for in the last characters only)."""
+    found = _HTTP_VERSION_RE.search(target, max(0, len(target) - 10))
+    return target if found is None else target[: found.start()].rstrip()
+
+
 def normalise_path(target: str) -> tuple[str, str, str | None]:
     """(template path, query, version segment) of a request target.
 
     The template has no scheme, host, API version or query; each placeholder
     becomes ``{name}`` with a unique identifier-like name.
     """
-    t = _HTTP_SUFFIX_RE.sub("", target.strip())
+    t = strip_http_version(target.strip())
     had_host = bool(_HOST_RE.match(t))
     t = _HOST_RE.sub("", t)
     t, _, query = t.partition("?")
@@ -96,16 +103,9 @@ def parse_request_line(line: str) -> ParsedLine | None:
     m = LINE_RE.match(line)
     if m is None:
         return None
-    text = _HTTP_SUFFIX_RE.sub("", m.group(3).strip())
+    text = strip_http_version(m.group(3).strip())
     path, query, _ = normalise_path(text)
     return ParsedLine(m.group(1), text, path, query, m.group(2) == "")
-
-
-def template_regex(template: str) -> re.Pattern[str]:
-    """A regex matching concrete paths of a template (placeholders match one segment or more)."""
-    parts = re.split(r"(\{[^{}]*\})", template)
-    body = "".join("[^/]+?" if p.startswith("{") else re.escape(p) for p in parts if p)
-    return re.compile("^" + body + "/?$", re.I)
 
 
 def strip_odata_suffix(path: str) -> str | None:
@@ -124,7 +124,7 @@ def last_segment(path: str) -> str:
 def ends_in_key(path: str) -> bool:
     """True when the last segment addresses one entity (``{id}``, ``items('x')``, ``items({id})``)."""
     seg = last_segment(path)
-    return (seg.startswith("{") and seg.endswith("}")) or bool(re.search(r"\([^)]*\)$", seg) and "=" not in seg)
+    return (seg.startswith("{") and seg.endswith("}")) or bool(re.search(r"\([^()]*\)$", seg) and "=" not in seg)
 
 
 def ends_in_collection(path: str) -> bool:
