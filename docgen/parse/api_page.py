@@ -25,6 +25,7 @@ from docgen.model import (
 from docgen.parse import sections
 from docgen.parse.annotations import block_type, read_annotation
 from docgen.parse.examples import looks_like_request, looks_like_response, parse_request, parse_response
+from docgen.parse.inline import links
 from docgen.parse.page import Comment, Fence, Page, Paragraph, Table, TabMarker
 from docgen.parse.request_line import parse_request_line
 from docgen.parse.typecell import link_text, qualify
@@ -54,13 +55,16 @@ def _is_request_section(p: sections.Placed) -> bool:
 
 
 def _link_type(raw: str) -> str | None:
-    """The type named by the first link to a resource page in a paragraph."""
-    m = re.search(r"\[([^\]]+)\]\(([^)]*\.md)[^)]*\)", raw)
-    if m is None:
+    """The type named by the first link to a Markdown page in a paragraph."""
+    for link in links(raw):
+        target = (link.dest or "").split("#", 1)[0].split("?", 1)[0]
+        if link.label and target.endswith(".md"):
+            break
+    else:
         return None
-    text = m.group(1).strip().strip("`*")
+    text = link.label.strip().strip("`*")
     if not re.fullmatch(r"[A-Za-z_][\w.]*", text):
-        stem = m.group(2).rsplit("/", 1)[-1][:-3]
+        stem = target.rsplit("/", 1)[-1][:-3]
         text = stem if re.fullmatch(r"[A-Za-z_][\w]*", stem) else ""
     return qualify(text) if text else None
 
@@ -188,12 +192,15 @@ def _pair_examples(col: _Collected, stem: str) -> list[Example]:
         elif current is not None and current not in paired:
             paired[current] = col.responses[index][1]
     used: set[str] = set()
+    tried: dict[str, int] = {}  # base name -> the last suffix tried (those below it are taken)
     for i, (req, name, span) in enumerate(col.requests):
         base = name or (stem if len(col.requests) == 1 else f"{stem}_{i + 1}")
-        unique, n = base, 1
+        n = tried.get(base, 1)
+        unique = base if n == 1 else f"{base}_{n}"
         while unique in used:
             n += 1
             unique = f"{base}_{n}"
+        tried[base] = n
         used.add(unique)
         examples.append(Example(unique, req, paired.get(i), span))
     return examples

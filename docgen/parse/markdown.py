@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from docgen.parse.inline import links, replace_links
 from docgen.parse.page import (
     Block,
     Comment,
@@ -101,15 +102,14 @@ def _close_one_fence(tokens: list[Token], lines: list[str]) -> tuple[int, str] |
     return None
 
 
-_LINK_RE = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\](?:\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)|\[([^\]]*)\])?")
 _EMPHASIS_RE = re.compile(r"(\*\*|__|\*|`)")
-_TAG_RE = re.compile(r"<[^>\n]*>")
+_TAG_RE = re.compile(r"<[^<>\n]*>")
 
 
 def plain_text(raw: str) -> str:
     """Inline Markdown reduced to its text: links to their text, emphasis, code marks and tags removed."""
     if "[" in raw:
-        raw = _LINK_RE.sub(lambda m: m.group(1), raw)
+        raw = replace_links(raw)
     if "<" in raw:
         raw = _TAG_RE.sub("", raw)
     return _EMPHASIS_RE.sub("", raw).replace("\\", "").replace("\n", " ").strip()
@@ -117,12 +117,12 @@ def plain_text(raw: str) -> str:
 
 def _links(raw: str, line: int, refs: dict[str, Any], out: list[MdLink]) -> None:
     """Links to other Markdown pages in raw inline text (reference-style ones resolved)."""
-    if "](" not in raw and "][" not in raw and "[" not in raw:
+    if "[" not in raw:
         return
-    for m in _LINK_RE.finditer(raw):
-        href = m.group(2)
+    for link in links(raw):
+        href = link.dest
         if href is None:
-            label = (m.group(3) or m.group(1)).strip().lower()
+            label = (link.ref or link.label).strip().lower()
             ref = refs.get(" ".join(label.split()).upper()) or refs.get(label)
             if not isinstance(ref, dict):
                 continue
@@ -130,7 +130,7 @@ def _links(raw: str, line: int, refs: dict[str, Any], out: list[MdLink]) -> None
         target = href.split("#", 1)[0].split("?", 1)[0]
         if not target.lower().endswith(".md") or "://" in target or target.startswith("/"):
             continue
-        out.append(MdLink(plain_text(m.group(1)), target, line))
+        out.append(MdLink(plain_text(link.label), target, line))
 
 
 def split_row(line: str) -> list[str]:
@@ -188,10 +188,27 @@ def _table(
     return Table(tuple(h.strip() for h in header), tuple(rows), line), i + 1
 
 
+def _comments(html: str, line: int) -> list[Comment]:
+    """The ``<!-- ... -->`` comments of an HTML block starting at ``line`` (one pass, no regex backtracking)."""
+    found: list[Comment] = []
+    pos = 0
+    while (start := html.find("<!--", pos)) >= 0:
+        end = html.find("-->", start + 4)
+        if end < 0:
+            break
+        line += html.count("\n", pos, start)
+        found.append(Comment(html[start + 4 : end], line))
+        line += html.count("\n", start, end + 3)
+        pos = end + 3
+    return found
+
+
 def _front_matter(content: str) -> tuple[dict[str, object], str | None]:
     try:
         data = yaml.load(content, Loader=_YamlLoader)
     except yaml.YAMLError as exc:
+        return {}, str(exc).replace("\n", " ")
+    except (ValueError, OverflowError) as exc:  # a date like 2024-13-45, an integer too long to read
         return {}, str(exc).replace("\n", " ")
     return (data, None) if isinstance(data, dict) else ({}, None)
 
@@ -231,9 +248,7 @@ def _build(
         elif kind == "code_block":
             blocks.append(Fence("", tok.content, line, True))
         elif kind == "html_block":
-            for m in re.finditer(r"<!--(.*?)-->", tok.content, re.S):
-                offset = tok.content.count("\n", 0, m.start())
-                blocks.append(Comment(m.group(1), line + offset))
+            blocks.extend(_comments(tok.content, line))
         elif kind == "front_matter":
             fm, fm_error = _front_matter(tok.content)
         i += 1

@@ -13,7 +13,7 @@ from docgen.parse.page import Comment, Heading, Page, Paragraph, Table
 from docgen.parse.typecell import NAMESPACE, link_text, qualify
 
 _TITLE_RE = re.compile(
-    r"^`?([A-Za-z_][\w.]*)`?\s+(?:resource|complex|entity|enum(?:eration)?)?\s*(?:resource\s+)?type\b", re.I
+    r"^`?([A-Za-z_][\w.]*)`?\s+(?:(?:resource|complex|entity|enum(?:eration)?)\s*)?(?:resource\s+)?type\b", re.I
 )
 _INHERITS_RE = re.compile(r"inherits\s+from\s+\[?`?([A-Za-z_][\w.]*)", re.I)
 _ENUM_HEADING_RE = re.compile(r"^`?([A-Za-z_]\w*)`?\s+(?:values|enum(?:eration)?(?:\s+values)?)$", re.I)

@@ -15,6 +15,9 @@ _NAME_HEADERS = {"property", "parameter", "name", "relationship", "property name
 _READ_ONLY_RE = re.compile(r"read[- ]?only|server[- ]generated|set by the (server|system)", re.I)
 _REQUIRED_RE = re.compile(r"\brequired\b|not nullable", re.I)
 _WORD_RE = re.compile(r"[A-Za-z_@][A-Za-z0-9_.@-]*")
+_SCOPE_SEPARATOR_RE = re.compile(r"[,;]|(?<!\s)\s+or\s+")  # "or" only tried where a run of spaces starts
+_ENUM_VALUE_RE = re.compile(r"-?\d{1,19}")
+"""Enum member values docgen reads (an Int64 has at most 19 digits; longer ones are left unread)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +139,7 @@ def enum_members(table: Table, path: str) -> list[EnumMember]:
         if m is None:
             continue
         raw = link_text(cell(row.cells, value_col)) if value_col is not None else ""
-        value = int(raw) if re.fullmatch(r"-?\d+", raw) else None
+        value = int(raw) if _ENUM_VALUE_RE.fullmatch(raw) else None
         desc = link_text(cell(row.cells, desc_col)) if desc_col is not None else ""
         out.append(EnumMember(m.group(0), value, desc, SourceSpan(path, row.line)))
     return out
@@ -156,6 +159,6 @@ def permissions(table: Table, path: str, diags: list[Diagnostic]) -> list[Permis
         if scopes_text.lower().startswith("not supported") or not scopes_text:
             out.append(Permission(kind, (), span))
             continue
-        scopes = tuple(s.strip() for s in re.split(r"[,;]|\s+or\s+", scopes_text) if s.strip())
+        scopes = tuple(s.strip() for s in _SCOPE_SEPARATOR_RE.split(scopes_text) if s.strip())
         out.append(Permission(kind, scopes, span))
     return out

@@ -39,11 +39,13 @@ PRIMITIVES.update(
     }
 )
 
-_LINK_RE = re.compile(r"\[([^\]]*)\](?:\(([^)]*)\)|\[([^\]]*)\])?")
-_TAG_RE = re.compile(r"<[^>]*>")
-_COLL_FUNC_RE = re.compile(r"^collection\s*\(\s*(.*?)\s*\)$", re.I)
+# Each bracketed or parenthesised part stops at the next bracket or parenthesis, so
+# that every attempt ends before the next one starts: linear in the cell's length.
+_LINK_RE = re.compile(r"\[([^\[\]]*)\](?:\(([^()]*)\)|\[([^\[\]]*)\])?")
+_TAG_RE = re.compile(r"<[^<>]*>")
+_COLL_FUNC_RE = re.compile(r"^collection\s*\((.*)\)$", re.I)
 _COLL_OF_RE = re.compile(r"^(?:a\s+)?collection\s+of\s+(.*)$", re.I)
-_COLL_SUFFIX_RE = re.compile(r"^(.*?)\s+collections?$", re.I)
+_COLL_SUFFIX_RE = re.compile(r"(?<!\s)\s+collections?$", re.I)
 _NAME_RE = re.compile(r"[A-Za-z_][\w.]*")
 
 
@@ -85,6 +87,15 @@ def _single(text: str) -> str | None:
     return qualify(word)
 
 
+def _collection_element(text: str) -> str | None:
+    """What ``Collection(x)``, ``collection of x`` or ``x collection`` names, or None."""
+    m = _COLL_FUNC_RE.match(text) or _COLL_OF_RE.match(text)
+    if m:
+        return m.group(1)
+    suffix = _COLL_SUFFIX_RE.search(text)  # starts only where a run of spaces starts
+    return text[: suffix.start()] if suffix else None
+
+
 def parse_type_cell(cell: str) -> str | None:
     """The OData type a Markdown type cell names, or None when it names none."""
     raw = cell.strip()
@@ -92,11 +103,10 @@ def parse_type_cell(cell: str) -> str | None:
         return None
     text = link_text(raw)
     links = _LINK_RE.findall(raw)
-    for pattern in (_COLL_FUNC_RE, _COLL_OF_RE, _COLL_SUFFIX_RE):
-        m = pattern.match(text)
-        if m:
-            inner = _single(links[0][0] if links else m.group(1))
-            return f"Collection({inner})" if inner else None
+    element = _collection_element(text)
+    if element is not None:
+        inner = _single(links[0][0] if links else element)
+        return f"Collection({inner})" if inner else None
     if links:
         return _single(link_text(links[0][0]))
     return _single(text)
