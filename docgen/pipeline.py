@@ -110,8 +110,13 @@ class PageInput:
             raise OSError(refused.reason) from None
 
     def problem(self) -> Diagnostic:
-        """The diagnostic of a page that could not be read."""
-        message = f"page cannot be read ({self.error}); left out" if self.code == "DG001" else f"{self.error}; left out"
+        """The diagnostic of a page (or a folder of pages) that could not be read."""
+        if self.code != "DG001":
+            message = f"{self.error}; left out"
+        elif self.path.endswith(".md"):
+            message = f"page cannot be read ({self.error}); left out"
+        else:
+            message = f"folder cannot be read ({self.error}); the pages in it are left out"
         return diag(self.code, message, SourceSpan(self.path, 1))
 
 
@@ -177,7 +182,7 @@ def _md_files(folder: str) -> Iterator[tuple[str, str | None]]:
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         yield from ((os.path.join(dirpath, name), None) for name in filenames if name.endswith(".md"))
     for error in errors:
-        yield str(error.filename or folder), f"folder cannot be read ({error.strerror or error}); the pages in it are left out"
+        yield str(error.filename or folder), str(error.strerror or error)
 
 
 def _kind_of(spec: str, given: Path) -> bool:

@@ -118,7 +118,7 @@ def test_a_folder_that_cannot_be_listed_is_an_error(
     monkeypatch.setattr(os, "scandir", refusing)
     code, _, err = run(capsys, "parse", "docs")
     assert code == 2
-    assert "docs/v1.0/resources:1:1: error DG001 page cannot be read (folder cannot be read (Permission denied)" in err
+    assert "docs/v1.0/resources:1:1: error DG001 folder cannot be read (Permission denied); the pages in it are left out" in err
 
 
 def test_a_name_that_is_not_utf8_is_refused_and_printed(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
