@@ -47,8 +47,10 @@ _NOT_BRACKET_RE = re.compile(r"[^\[\]{}]+")
 _BRACKET_SCAN_RE = re.compile(_STRING + r"|[\[\]{}]", re.S)
 _OPENERS = frozenset("[{")
 _CLOSERS = frozenset("]}")
-# A float can only overflow with an exponent of three digits or more, or 300 digits or more.
-_BIG_NUMBER_RE = re.compile(r"[eE][+-]?\d{3}|(?<!\d)\d{300}")
+# A number JSON data cannot hold has an exponent of three digits or more, or 300 digits or
+# more (each pattern starts with a digit, and the second only where a run of digits starts).
+_EXPONENT_RE = re.compile(r"\d[eE][+-]?\d{3}")
+_LONG_DIGITS_RE = re.compile(r"\d(?<!\d\d)\d{299}")
 _NUMBER_SCAN_RE = re.compile(
     _STRING + r"|(?<![\w.])(-?(?:Infinity|NaN)|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)", re.S
 )
@@ -122,9 +124,8 @@ def loads(text: str) -> JsonValue:
     Raises :class:`Unrepresentable` for a number JSON data cannot hold and
     :class:`ValueError` (``json.JSONDecodeError`` with its place) when the text is malformed.
     """
-    hook = _finite_float if _BIG_NUMBER_RE.search(text) else None
     try:
-        value: JsonValue = json.loads(text, parse_constant=_refuse_constant, parse_float=hook)
+        value: JsonValue = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except _Refused as refused:
         found = unrepresentable(text)
         raise Unrepresentable(*(found or (str(refused), 0))) from None
@@ -140,8 +141,9 @@ def loads(text: str) -> JsonValue:
 
 def unrepresentable(text: str) -> tuple[str, int] | None:
     """The first number outside strings that JSON data cannot hold, with its offset, or None."""
-    if "NaN" not in text and "Infinity" not in text and not _BIG_NUMBER_RE.search(text):
-        return None
+    if "NaN" not in text and "Infinity" not in text:
+        if not _EXPONENT_RE.search(text) and not _LONG_DIGITS_RE.search(text):
+            return None
     for m in _NUMBER_SCAN_RE.finditer(text):
         token = m.group(1)
         if token is not None and _cannot_hold(token):
