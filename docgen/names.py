@@ -22,7 +22,7 @@ import hashlib
 import keyword
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -33,6 +33,8 @@ __all__ = [
     "assign",
     "attribute_names",
     "class_names",
+    "client_attribute_names",
+    "client_method_names",
     "enum_member_names",
     "example_test_names",
     "function_names",
@@ -94,7 +96,8 @@ TEMPLATE_GLOBALS = frozenset(
     "Reply Request Response Sequence Session TYPE_CHECKING APIRouter FastAPI DocumentedReply "
     "MemoryBase Seed Harness Client AsyncClient abc annotations enum httpx pytest router self "
     "cls app respond to_json documented documented_body path_value install_error_handlers "
-    "include_routers create_app pytestmark result".split()
+    "include_routers create_app pytestmark result item_path_value literal_value route_path act_for "
+    "Literal Plan Route PLANS".split()
 )
 """Names the templates bind at module level (or use inside functions): generated names
 avoid them, so a handler or a parameter can never shadow one."""
@@ -269,7 +272,7 @@ ATTRIBUTE = _snake_style(
 """Model fields: snake_case, owned by their camelCase spelling."""
 
 PARAMETER = _snake_style(
-    KEYWORDS | BUILTINS | TEMPLATE_GLOBALS | {"body", "params", "service", "request"},
+    KEYWORDS | BUILTINS | TEMPLATE_GLOBALS | {"body", "params", "service", "request", "path", "via"},
     "value",
 )
 """Function parameters (path placeholders)."""
@@ -277,7 +280,7 @@ PARAMETER = _snake_style(
 FUNCTION = Style(
     convert=snake_case,
     owner=lambda name: name.replace("_", "-"),
-    reserved=KEYWORDS | BUILTINS | TEMPLATE_GLOBALS | {"close", "aclose", "store", "seed"},
+    reserved=KEYWORDS | BUILTINS | TEMPLATE_GLOBALS | {"close", "aclose", "store", "seed", "serve"},
     fallback="operation",
     digit_prefix="n",
 )
@@ -446,3 +449,54 @@ def package_problem(name: str) -> str | None:
     if name in BESIDE_PACKAGE:
         return f"is taken: docgen generates {'a tests folder' if name == 'tests' else 'a conftest.py'} beside the package"
     return None
+
+
+_CRUD = ("create", "list", "get", "update", "replace", "delete")
+_CLIENT_RESERVED = KEYWORDS | {"session", "close", "aclose", "__init__", "__enter__", "__exit__"}
+
+
+def plural(word: str) -> str:
+    """``customer`` -> ``customers``, ``company`` -> ``companies`` (English rules, no exceptions)."""
+    lower = word.lower()
+    if lower.endswith("y") and len(word) > 1 and lower[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def client_attribute_names(resources: Iterable[str], modules: Mapping[str, str]) -> dict[str, str]:
+    """The client attribute of each resource: its plural (``client.customers``); a resource
+    whose plural is taken (or reserved) keeps its module name, which is unique."""
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    for resource in sorted(resources):
+        name = snake_case(plural(resource))
+        if not name or name in used or name in _CLIENT_RESERVED or name in modules.values():
+            name = modules[resource]
+        found[resource] = name
+        used.add(name)
+    return found
+
+
+def client_method_names(resource: str, operations: Sequence[tuple[str, str]], unique: Mapping[str, str]) -> dict[str, str]:
+    """The client method of each ``(operation id, kind)`` of one resource.
+
+    The kind (``get``, ``list``, ``create``...) when the resource has one operation of
+    that kind; else the operation id less the resource's name (``driveitem-copy`` ->
+    ``copy``); where those still collide, ``unique`` (the operation's name in its
+    version: unique, but longer).
+    """
+    counts: dict[str, int] = {}
+    for _, kind in operations:
+        counts[kind] = counts.get(kind, 0) + 1
+    prefix = resource.lower() + "-"
+    preferred: dict[str, str] = {}
+    for op_id, kind in operations:
+        short = op_id[len(prefix) :] if op_id.lower().startswith(prefix) else op_id
+        name = kind if kind in _CRUD and counts[kind] == 1 else snake_case(short)
+        if not name or not name.isidentifier() or name in _CLIENT_RESERVED or name.startswith("_"):
+            name = unique[op_id]
+        preferred[op_id] = name
+    clashes = {name for name in preferred.values() if list(preferred.values()).count(name) > 1}
+    return {op_id: unique[op_id] if name in clashes else name for op_id, name in preferred.items()}

@@ -15,7 +15,7 @@ from financials_api.v1_0.server.memory import InMemoryService
 class MyService(InMemoryService):
     """Companies come from elsewhere (here: a constant); customers stay in memory."""
 
-    async def company_list(self) -> list[models.Company]:
+    async def company_list(self, *, path: str) -> list[models.Company]:
         return [models.Company(id="c1", display_name="Contoso")]
 
 

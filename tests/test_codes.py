@@ -94,6 +94,11 @@ FIXTURES: dict[str, tuple[dict[str, str], int]] = {
 # Codes produced outside parse and link, with the test that covers them.
 ELSEWHERE = {
     "DG001": "tests/test_cli.py (a page that is not UTF-8)",
+    "DG008": "tests/test_odd_files.py",
+    "DG009": "tests/test_page_guard.py",
+    "DG010": "tests/test_odd_files.py",
+    "DG501": "tests/test_page_guard.py",
+    "DG502": "tests/test_page_guard.py",
     "DG308": "tests/test_codes.py::test_dg308_examples_not_replayed",
 }
 

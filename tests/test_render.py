@@ -154,7 +154,7 @@ def test_names_never_shadow_what_generated_modules_use(hostile: dict[str, str]) 
     assert "async def respond_(" in router and "return respond(result" in router
     assert "respond_: str," in router and "path_value_: str," in router and "result_: str," in router
     client = hostile["financials_api/v1_0/client/__init__.py"]
-    assert "self.session_ = _session_.SessionClient(self.session)" in client
+    assert "self.sessions = _session_.SessionClient(self.session)" in client
     app = hostile["financials_api/v1_0/server/app.py"]
     assert "include_routers(" in app
 
@@ -199,7 +199,21 @@ def test_path_templates() -> None:
     assert template.match("/A/x%20y/b('k')/1/2") == ("x y", "k", "1", "2")
     assert template.match("/a/x/b/1/2") is None
     assert template.fill(("c", "k", "1", "2"), 2) == "/a/c"
-    assert template.expression(quote="q") == "'/a/' + q(company_id) + \"/b('\" + q(key) + \"')/\" + q(id) + '/' + q(id_2)"
+    assert template.expression(quote="q") == (
+        "'/a/' + q(company_id) + \"/b('\" + literal_value(key) + \"')/\" + q(id) + '/' + q(id_2)"
+    )
+
+
+def test_path_templates_name_bare_ids_after_their_collection_and_keep_item_paths_whole() -> None:
+    template = PathTemplate.parse("/users/{id}/drive/root:/{item-path}:/children")
+    assert template.names == ("user_id", "item_path")
+    assert template.route() == "/users/{user_id}/drive/root:/{item_path:path}:/children"
+    assert template.match("/users/u1/drive/root:/a/b c.txt:/children") == ("u1", "a/b c.txt")
+    assert template.expression(quote="q") == (
+        "'/users/' + q(user_id) + '/drive/root:/' + item_path_value(item_path) + ':/children'"
+    )
+    assert PathTemplate.parse("/groups/{id}/things/{id}").names == ("group_id", "thing_id")
+    assert PathTemplate.parse("/policies/{id}").names == ("policy_id",)
 
 
 @pytest.mark.parametrize(
@@ -229,7 +243,7 @@ def test_replayable_reasons() -> None:
     assert replayable(ok, get) is None
     assert replayable(replace(ok, response=None), get) == "no documented response"
     assert replayable(example("a", "p.md", "GET", "/other/1", None, 200, {}), get).startswith(
-        "example path '/other/1' does not fit"
+        "example path '/other/1' fits none of the operation's paths"
     )
     assert replayable(example("a", "p.md", "POST", "/items/1", None, 200, {}), get).startswith(
         "example method POST"

@@ -30,9 +30,9 @@ def test_user_service_overrides_one_operation_and_keeps_the_rest(myservice: obje
     with TestClient(getattr(myservice, "app"), base_url="http://test") as http, Client(
         "http://test", http_client=http
     ) as client:
-        companies = list(client.company.company_list())
+        companies = list(client.companies.list())
         assert [(c.id, c.display_name) for c in companies] == [("c1", "Contoso")]
-        created = client.customer.add_customers(company_id="c1", body=models.Customer(display_name="Adatum"))
+        created = client.customers.create(company_id="c1", body=models.Customer(display_name="Adatum"))
         assert created is not None and created.id
-        fetched = client.customer.customer_get(company_id="c1", customer_id=created.id)
+        fetched = client.customers.get(company_id="c1", customer_id=created.id)
         assert fetched is not None and fetched.display_name == "Adatum"

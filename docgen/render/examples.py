@@ -43,6 +43,29 @@ def _collection_response(operation: Operation) -> bool:
     return operation.kind == "list" or (response is not None and is_collection(response))
 
 
+def served_templates(operation: Operation) -> list[PathTemplate]:
+    """The paths an operation's routes serve: its own path, then its other documented
+    request lines of the same method (one per shape)."""
+    templates = [PathTemplate.parse(operation.path)]
+    shapes = {templates[0].shape}
+    for line in operation.paths:
+        if line.method.upper() == operation.method.upper():
+            template = PathTemplate.parse(line.path)
+            if template.shape not in shapes:
+                shapes.add(template.shape)
+                templates.append(template)
+    return templates
+
+
+def route_of(operation: Operation, path: str) -> tuple[PathTemplate, tuple[str, ...]] | None:
+    """The served path that a concrete request path fits, and its parameter values."""
+    for template in served_templates(operation):
+        values = template.match(path)
+        if values is not None:
+            return template, values
+    return None
+
+
 def replayable(
     example: Example, operation: Operation, version: ApiVersion | TypeIndex | None = None
 ) -> str | None:
@@ -91,8 +114,9 @@ def _replay_reason(example: Example, operation: Operation) -> str | None:
         return f"documented status {response.status} is not a success"
     if request.method.upper() != operation.method.upper():
         return f"example method {request.method} differs from the operation's {operation.method}"
-    if PathTemplate.parse(operation.path).match(request.path) is None:
-        return f"example path {request.path!r} does not fit the operation path {operation.path!r}"
+    route = route_of(operation, request.path)
+    if route is None:
+        return f"example path {request.path!r} fits none of the operation's paths ({operation.path!r}...)"
     if request.body is not None and request.body.text.strip() and not request.body.is_json:
         return "request body is not JSON"
     has_request, request_json = _json(request.body)
@@ -100,7 +124,7 @@ def _replay_reason(example: Example, operation: Operation) -> str | None:
         return f"request body on a {request.method.upper()} request"
     if has_request and _is_model(operation.request_type) and not isinstance(request_json, dict):
         return "request body is not a JSON object"
-    plan = store_plan(operation.kind, PathTemplate.parse(operation.path))
+    plan = store_plan(operation.kind, route[0])
     if plan.action != "reply" and response.status != operation.response_status:
         return (
             f"example status {response.status} differs from the operation's "
@@ -170,7 +194,9 @@ class TestCall:
     iterator: bool
     """The method returns an iterator (a collection)."""
     params: tuple[str, ...]
-    """The path parameter names, in order."""
+    """The path parameter names of all the operation's paths."""
+    via: bool
+    """The client method takes ``via`` (paths with the same parameters)."""
     body_class: str | None
     """The model class of the request body, when it is one."""
 
@@ -245,10 +271,12 @@ class ExamplePlanner:
 
     def seeds(self, op: Operation, example: Example, fallback: JsonValue) -> list[SeedView]:
         """What the store must hold before ``example`` is sent (empty when nothing)."""
-        template = PathTemplate.parse(op.path)
+        route = route_of(op, example.request.path)
+        if route is None:
+            return []
+        template, values = route
         plan = store_plan(op.kind, template)
-        values = template.match(example.request.path)
-        if values is None or plan.action in ("reply", "create"):
+        if plan.action in ("reply", "create"):
             return []
         collection = template.fill(values, plan.segments)
         create = (
@@ -271,11 +299,12 @@ class ExamplePlanner:
         key = values[plan.key]
         return [SeedView(repr(collection), repr(key), py_literal(entity), create, True)]
 
-    def replies(self, op: Operation, plan: StorePlan) -> list[ReplyView]:
+    def replies(self, op: Operation) -> list[ReplyView]:
         """Documented examples the in-memory service answers from (actions, odd paths;
         defaults of create and replace): those of ``op`` and of every operation documented with the
         same method and path (one handler serves them all)."""
-        if plan.action not in ("reply", "create", "replace"):
+        actions = {store_plan(op.kind, template).action for template in served_templates(op)}
+        if not actions & {"reply", "create", "replace"}:
             return []
         template = PathTemplate.parse(op.path)
         key = (op.method.upper(), _shape(template, len(template.segments())))
@@ -287,13 +316,13 @@ class ExamplePlanner:
         ):
             if example.response is None or replayable(example, other) is not None:
                 continue
-            values = PathTemplate.parse(other.path).match(example.request.path)
-            assert values is not None
+            route = route_of(other, example.request.path)
+            assert route is not None
             _, request = _json(example.request.body)
             has_response, body = _json(example.response.body)
             result.append(
                 ReplyView(
-                    repr(template.fill(values)),
+                    repr(route[0].fill(route[1])),
                     py_literal(request),
                     example.response.status,
                     py_literal(body) if has_response else "None",
@@ -317,15 +346,17 @@ class ExamplePlanner:
     ) -> ExampleTest:
         """The test replaying a replayable example."""
         assert example.response is not None
-        template = PathTemplate.parse(op.path)
-        values = template.match(example.request.path)
-        assert values is not None
+        route = route_of(op, example.request.path)
+        assert route is not None
+        template, values = route
         seeds = self.seeds(op, example, fallback)
         plan = store_plan(op.kind, template)
         args = [
             (param, "entity_id" if index == plan.key and seeds else repr(values[index]))
-            for index, param in enumerate(call.params)
+            for index, param in enumerate(template.names)
         ]
+        if call.via:
+            args.append(("via", repr(template.plain())))
         has_request, request = _json(example.request.body)
         body = ""
         if has_request:

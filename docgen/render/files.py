@@ -19,6 +19,7 @@ from docgen import names
 from docgen.config import Config
 from docgen.model import Example, Operation, Resource, TypeDef
 from docgen.render.examples import ExamplePlanner, ExampleTest, TestCall, replayable
+from docgen.render.imports import prune_imports
 from docgen.render.text import Header, doc_text, header
 from docgen.render.views import VersionContext
 
@@ -66,6 +67,8 @@ class ResourceNames:
     """The names of one resource, for the aggregate files of its version."""
 
     module: str
+    attribute: str
+    """The client's attribute for it (``customers``)."""
     sync_class: str
     async_class: str
     service_class: str
@@ -85,7 +88,8 @@ class Renderer:
         self.env = make_environment(config.templates)
 
     def _render(self, template: str, **context: Any) -> str:
-        return self.env.get_template(template).render(package=self.package, **context)
+        text = self.env.get_template(template).render(package=self.package, **context)
+        return prune_imports(text) if template.endswith(".py.jinja") else text
 
     # ----------------------------------------------------------------- static
 
@@ -190,6 +194,7 @@ class Renderer:
         stem = ctx.resource_class(resource)
         return ResourceNames(
             module=ctx.resource_module(resource),
+            attribute=ctx.client_attribute(resource),
             sync_class=f"{stem}Client",
             async_class=f"Async{stem}Client",
             service_class=f"{stem}Service",
@@ -203,6 +208,10 @@ class Renderer:
 
     def client_module(self, ctx: VersionContext, resource: Resource) -> tuple[str, str]:
         context = self._resource_context(ctx, resource)
+        views = context["operations"]
+        quotes = {quote for view in views for quote in view.quotes}
+        context["client_imports"] = ", ".join(["AsyncSession", "Session", *sorted(quotes)])
+        context["typing_imports"] = "Any, Literal" if any(view.via for view in views) else "Any"
         text = self._render("client_resource.py.jinja", header=header(resource.pages), **context)
         return f"{self.package}/{ctx.module}/client/{context['module']}.py", text
 
@@ -212,7 +221,7 @@ class Renderer:
             "client_init.py.jinja",
             header=self._version_header(ctx),
             resources=resources,
-            example_attr=resources[0].module if resources else "resource",
+            example_attr=resources[0].attribute if resources else "resource",
             **self._common(ctx),
         )
         return f"{self.package}/{ctx.module}/client/__init__.py", text
@@ -236,7 +245,7 @@ class Renderer:
     ) -> tuple[str, str]:
         context = self._resource_context(ctx, resource)
         replies = {
-            view.name: planner.replies(op, view.store)
+            view.name: planner.replies(op)
             for op, view in zip(resource.operations, context["operations"])
         }
         text = self._render(
@@ -298,7 +307,7 @@ class Renderer:
         originals = _example_originals(chosen)
         test_names = names.example_test_names(originals)
         fallback = planner.entity_of(resource)
-        module = ctx.resource_module(resource)
+        attribute = ctx.client_attribute(resource)
         for (op, example), original in zip(chosen, originals):
             view = ctx.operation_view(op)
             yield planner.test(
@@ -306,10 +315,11 @@ class Renderer:
                 example,
                 TestCall(
                     name=test_names[original],
-                    attr=module,
-                    method=view.name,
+                    attr=attribute,
+                    method=view.client_name,
                     iterator=view.kind == "iterator",
                     params=tuple(p.name for p in view.params),
+                    via=bool(view.via),
                     body_class=ctx.types.model_class(op.request_type),
                 ),
                 fallback,

@@ -21,6 +21,8 @@ __all__ = ["PathTemplate", "StorePlan", "store_plan"]
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _PLAIN_SEGMENT = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_GENERIC_ID = re.compile(r"^id(?:_?\d+)?$", re.IGNORECASE)
+_WORD_SEGMENT = re.compile(r"/([A-Za-z][A-Za-z0-9]*)/$")
 
 StoreAction = Literal[
     "create", "list", "get", "update", "replace", "delete", "get_single", "update_single",
@@ -48,6 +50,8 @@ class PathTemplate:
     """Placeholder texts, in order."""
     names: tuple[str, ...]
     """Their Python identifiers, in order."""
+    spans: tuple[bool, ...] = ()
+    """Per placeholder: it stands for an item path that may hold ``/`` (``root:/{item-path}:``)."""
 
     @classmethod
     def parse(cls, path: str) -> PathTemplate:
@@ -69,7 +73,12 @@ class PathTemplate:
             position = match.end()
         if position < len(path):
             tokens.append(Token(path[position:]))
-        return cls(tuple(tokens), tuple(originals), tuple(parameter_names(originals)))
+        return cls(tuple(tokens), tuple(originals), tuple(parameter_names(_contextual(tokens))), _spans(tokens))
+
+    @property
+    def shape(self) -> str:
+        """The path with every placeholder as ``{}``, lower case: equal for paths one route serves."""
+        return "".join("{}" if t.param is not None else t.text for t in self.tokens).lower()
 
     def segments(self) -> list[list[Token]]:
         """Tokens per path segment (placeholders never split a segment)."""
@@ -86,15 +95,27 @@ class PathTemplate:
         return [segment for segment in segments if segment] or [[]]
 
     def route(self) -> str:
-        """The FastAPI route path: placeholders renamed to their identifiers."""
+        """The FastAPI route path: placeholders renamed to their identifiers (``:path``
+        for an item path, which may hold ``/``)."""
         return "".join(
-            token.text if token.param is None else "{" + self.names[token.param] + "}"
+            token.text
+            if token.param is None
+            else "{" + self.names[token.param] + (":path" if self.spans[token.param] else "") + "}"
             for token in self.tokens
+        )
+
+    def plain(self) -> str:
+        """The path with each placeholder as ``{identifier}``."""
+        return "".join(
+            token.text if token.param is None else "{" + self.names[token.param] + "}" for token in self.tokens
         )
 
     def _pattern(self) -> re.Pattern[str]:
         parts = [
-            re.escape(token.text) if token.param is None else "([^/]+)" for token in self.tokens
+            re.escape(token.text)
+            if token.param is None
+            else ("(.+?)" if self.spans[token.param] else "([^/]+)")
+            for token in self.tokens
         ]
         return _compile("^" + "".join(parts) + "/?$")
 
@@ -116,25 +137,92 @@ class PathTemplate:
     def expression(self, segments: int | None = None, quote: str = "") -> str:
         """A Python expression building the concrete path from the parameters.
 
-        Literal parts are ``repr`` literals; each parameter is wrapped in the
-        function named by ``quote`` (none when empty).
+        Literal parts are ``repr`` literals. With ``quote`` (the client), each
+        parameter is wrapped in the function that escapes it for where it stands:
+        ``quote`` for a path segment, ``item_path_value`` for an item path (keeps ``/``),
+        ``literal_value`` inside an OData string literal (doubles ``'``).
         """
         pieces: list[str] = []
         literal = ""
-        for index, segment in enumerate(self.segments()[:segments]):
+        previous = ""
+        for segment in self.segments()[:segments]:
             literal += "/"
+            previous = "/"
             for token in segment:
                 if token.param is None:
                     literal += token.text
+                    previous = token.text
                     continue
                 if literal:
                     pieces.append(repr(literal))
                     literal = ""
                 name = self.names[token.param]
-                pieces.append(f"{quote}({name})" if quote else name)
+                pieces.append(f"{self._quote(token.param, previous, quote)}({name})" if quote else name)
+                previous = ""
         if literal:
             pieces.append(repr(literal))
         return " + ".join(pieces) if pieces else repr("/")
+
+    def _quote(self, param: int, previous: str, quote: str) -> str:
+        if self.spans[param]:
+            return "item_path_value"
+        if previous.endswith("'"):
+            return "literal_value"
+        return quote
+
+    def quotes(self) -> frozenset[str]:
+        """The escaping functions :meth:`expression` uses with a ``quote`` (for imports)."""
+        found = set()
+        previous = ""
+        for token in self.tokens:
+            if token.param is None:
+                previous = token.text
+            else:
+                found.add(self._quote(token.param, previous, "path_value"))
+                previous = ""
+        return frozenset(found)
+
+
+def _contextual(tokens: list[Token]) -> list[str]:
+    """Placeholder texts, a bare ``{id}`` named after the collection before it
+    (``/users/{id}`` -> ``user_id``), so that one name means one thing on every path."""
+    found = []
+    previous = ""
+    for token in tokens:
+        if token.param is None:
+            previous = token.text
+            continue
+        word = _WORD_SEGMENT.search(previous)
+        if _GENERIC_ID.match(token.text) and word is not None:
+            found.append(f"{_singular(word.group(1))}_id")
+        else:
+            found.append(token.text)
+        previous = ""
+    return found
+
+
+def _singular(word: str) -> str:
+    lower = word.lower()
+    if lower.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if lower.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if lower.endswith("s") and not lower.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _spans(tokens: list[Token]) -> tuple[bool, ...]:
+    """Per placeholder: it follows ``:/`` or ``:`` (an item addressed by its path)."""
+    spans = []
+    previous = ""
+    for token in tokens:
+        if token.param is None:
+            previous = token.text
+        else:
+            spans.append(previous.endswith((":/", ":")) and not previous.endswith("::"))
+            previous = ""
+    return tuple(spans)
 
 
 @functools.lru_cache(maxsize=4096)

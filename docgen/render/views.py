@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from docgen import names
-from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
+from docgen.model import ApiVersion, Operation, Property, RequestLine, Resource, TypeDef
 from docgen.render.examples import BODY_METHODS
 from docgen.render.paths import PathTemplate, StorePlan, store_plan
 from docgen.render.text import doc_text
@@ -23,6 +23,7 @@ __all__ = [
     "ModelView",
     "OperationView",
     "ParamView",
+    "RouteView",
     "VersionContext",
 ]
 
@@ -101,6 +102,38 @@ class ParamView:
     """The identifier."""
     doc: str
     """Escaped description (the placeholder as documented)."""
+    required: bool = True
+    """Every path of the operation has it (else it is ``None`` on the paths without it)."""
+
+    @property
+    def annotation(self) -> str:
+        return "str" if self.required else "str | None = None"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteView:
+    """One documented request line of an operation: a server route and a client path."""
+
+    handler: str
+    """The router function serving it."""
+    method: str
+    """HTTP method as a literal."""
+    decorator: str
+    """``get``, ``post``, ... or ``api_route``."""
+    route: str
+    """The FastAPI route path as a literal."""
+    template: str
+    """The path as documented, placeholders named ``{identifier}``, as a literal."""
+    params: tuple[str, ...]
+    """Its path parameters, in order."""
+    client_path: str
+    """Expression building the request path in the client (parameters percent-encoded)."""
+    action: str
+    """What the in-memory service does on it, as a literal (``'get'``, ``'reply'``...)."""
+    segments: int
+    """Leading segments of the path that make the store collection (or singleton)."""
+    condition: str
+    """The client takes this path when this holds (empty: the default path)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +141,9 @@ class OperationView:
     """Everything the client, service, router and in-memory templates print for an operation."""
 
     name: str
-    """Method and handler name (unique in its version)."""
+    """Service method and handler name (unique in its version)."""
+    client_name: str
+    """The client method (unique in its resource: ``get``, ``list``, ``copy``...)."""
     doc: str
     """Escaped docstring."""
     method: str
@@ -122,7 +157,17 @@ class OperationView:
     server_path: str
     """Expression building the concrete path in the in-memory service."""
     params: tuple[ParamView, ...]
-    """Path parameters in order."""
+    """Path parameters of all its paths: those of every path first, in order."""
+    routes: tuple[RouteView, ...]
+    """Its documented request lines that this operation serves, the primary path first."""
+    client_routes: tuple[RouteView, ...]
+    """The same, in the order the client tries them: most conditions first, the default last."""
+    via: str
+    """The ``via`` keyword's annotation, when paths cannot be told apart by their parameters."""
+    missing: str
+    """The message (a literal) when the client is given the parameters of no path."""
+    quotes: tuple[str, ...]
+    """The client's escaping functions its paths use, sorted."""
     has_body: bool
     """The operation takes a request body."""
     body_required: bool
@@ -181,8 +226,19 @@ class VersionContext:
         self.op_names = names.function_names(
             op.id for resource in version.resources for op in resource.operations
         )
+        self.client_attributes = names.client_attribute_names(resources, self.resource_modules)
+        self.client_methods: dict[str, str] = {}
+        for resource in version.resources:
+            self.client_methods.update(
+                names.client_method_names(
+                    resource.name, [(op.id, op.kind) for op in resource.operations], self.op_names
+                )
+            )
         self._fields: dict[str, dict[str, str]] = {}
         self._operations: dict[int, OperationView] = {}
+        self.lines = _served_lines(version)
+        """Operation id -> the request lines it serves: its own path, then every other
+        documented line that no operation took before it."""
 
     # ----------------------------------------------------------------- types
 
@@ -362,12 +418,13 @@ class VersionContext:
         else:
             kind = "any"
             service_return = "Any"
-        params = tuple(
-            ParamView(name, doc_text(f"The {original} path parameter."))
-            for name, original in zip(template.names, template.originals)
-        )
+        name = self.op_names[op.id]
+        templates = [PathTemplate.parse(line.path) for line in self.lines.get(op.id, ())] or [template]
+        params = _union_params(templates)
+        routes, via = _routes(name, op, templates, params, set(self.op_names.values()))
         return OperationView(
-            name=self.op_names[op.id],
+            name=name,
+            client_name=self.client_methods.get(op.id, name),
             doc=_doc(op.title + ".", op.description) or doc_text(op.id),
             method=repr(op.method.upper()),
             decorator=op.method.lower() if op.method.upper() in _DECORATORS else "api_route",
@@ -375,6 +432,13 @@ class VersionContext:
             client_path=template.expression(quote="path_value"),
             server_path=template.expression(),
             params=params,
+            routes=routes,
+            client_routes=tuple(sorted(routes, key=lambda r: -(r.condition.count(" and ") + bool(r.condition)))),
+            via=via,
+            missing=repr(
+                "the arguments fit none of the documented paths: " + ", ".join(t.plain() for t in templates)
+            ),
+            quotes=tuple(sorted(set().union(*(t.quotes() for t in templates)))),
             has_body=has_body,
             body_required=has_body and body_class is not None,
             client_body=client_body,
@@ -391,6 +455,9 @@ class VersionContext:
             server_times=repr(self.server_times(op)),
         )
 
+    def client_attribute(self, resource: Resource) -> str:
+        return self.client_attributes[resource.name]
+
     def resource_module(self, resource: Resource) -> str:
         return self.resource_modules[resource.name]
 
@@ -403,3 +470,86 @@ _DECORATORS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIO
 
 def _words(annotation: str) -> set[str]:
     return set(annotation.replace("[", " ").replace("]", " ").replace("|", " ").split())
+
+
+def _served_lines(version: ApiVersion) -> dict[str, tuple[RequestLine, ...]]:
+    """Operation id -> the request lines its routes serve (see ``VersionContext.lines``).
+
+    Every operation keeps its own path; then each other documented line goes to the
+    first operation (in resource and operation order) that documents it, unless a
+    route of the same method and shape is taken: one route per method and path.
+    """
+    ops = [op for resource in version.resources for op in resource.operations]
+    taken: set[tuple[str, str]] = set()
+    found: dict[str, list[RequestLine]] = {}
+    for op in ops:
+        key = (op.method.upper(), PathTemplate.parse(op.path).shape)
+        primary = next((line for line in op.paths if line.path == op.path), None)
+        if primary is None:
+            primary = RequestLine(op.method, op.path, op.path, op.source)
+        found.setdefault(op.id, []).append(primary)
+        taken.add(key)
+    for op in ops:
+        for line in op.paths:
+            if line.method.upper() != op.method.upper():
+                continue  # another operation's line, documented on this page
+            key = (op.method.upper(), PathTemplate.parse(line.path).shape)
+            if key not in taken:
+                taken.add(key)
+                found[op.id].append(line)
+    return {op_id: tuple(lines) for op_id, lines in found.items()}
+
+
+def _union_params(templates: list[PathTemplate]) -> tuple[ParamView, ...]:
+    everywhere = set(templates[0].names).intersection(*(t.names for t in templates[1:]))
+    seen: dict[str, ParamView] = {}
+    for template in templates:
+        for name, original in zip(template.names, template.originals):
+            if name not in seen:
+                seen[name] = ParamView(name, doc_text(f"The {original} path parameter."), name in everywhere)
+    views = list(seen.values())
+    return tuple([v for v in views if v.required] + [v for v in views if not v.required])
+
+
+def _routes(
+    name: str, op: Operation, templates: list[PathTemplate], params: tuple[ParamView, ...], taken: set[str]
+) -> tuple[tuple[RouteView, ...], str]:
+    """The routes of an operation and, when some paths have the same parameters, the
+    annotation of the client's ``via`` keyword that picks one of them."""
+    method = op.method.upper()
+    optional = [p.name for p in params if not p.required]
+    by_params: dict[frozenset[str], list[int]] = {}
+    for index, template in enumerate(templates):
+        by_params.setdefault(frozenset(template.names) & frozenset(optional), []).append(index)
+    ambiguous = any(len(indexes) > 1 for indexes in by_params.values())
+    routes = []
+    for index, template in enumerate(templates):
+        own = frozenset(template.names) & frozenset(optional)
+        conditions = [f"{p} is not None" for p in optional if p in own]
+        group = by_params[own]
+        if ambiguous and len(group) > 1:
+            chosen = f"via == {template.plain()!r}"
+            conditions.append(f"(via is None or {chosen})" if group[0] == index else chosen)
+        plan = store_plan(op.kind, template)
+        handler = name if index == 0 else f"{name}_{index + 1}"
+        while index and handler in taken:
+            handler += "_"
+        routes.append(
+            RouteView(
+                handler=handler,
+                method=repr(method),
+                decorator=method.lower() if method in _DECORATORS else "api_route",
+                route=repr(template.route()),
+                template=repr(template.plain()),
+                params=template.names,
+                client_path=template.expression(quote="path_value"),
+                action=repr(plan.action),
+                segments=plan.segments,
+                condition=" and ".join(conditions),
+            )
+        )
+    via = ""
+    if ambiguous:
+        choices = ", ".join(repr(t.plain()) for t in templates)
+        via = f"Literal[{choices}] | None"
+    return tuple(routes), via

@@ -15,7 +15,7 @@ import httpx
 from .errors import ApiError
 from .models import to_json
 
-__all__ = ["AsyncSession", "Session", "path_value", "to_json"]
+__all__ = ["AsyncSession", "Session", "item_path_value", "literal_value", "path_value", "to_json"]
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds, for connecting, reading and writing."""
@@ -24,6 +24,17 @@ DEFAULT_TIMEOUT = 30.0
 def path_value(value: object) -> str:
     """A path parameter, percent-encoded as one path segment."""
     return quote(str(value), safe="")
+
+
+def item_path_value(value: object) -> str:
+    """An item addressed by its path (``root:/{item-path}:``): percent-encoded, ``/`` kept."""
+    return quote(str(value).strip("/"), safe="/")
+
+
+def literal_value(value: object) -> str:
+    """A value inside an OData string literal (``search(q='{text}')``): ``'`` doubled, then
+    percent-encoded."""
+    return quote(str(value).replace("'", "''"), safe="")
 
 
 def decode(response: httpx.Response) -> Any:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,15 @@ from starlette.routing import BaseRoute, Route
 
 from .errors import ServiceError, odata_error
 
-__all__ = ["Reply", "include_routers", "install_error_handlers", "respond"]
+__all__ = [
+    "CALLER",
+    "Reply",
+    "act_for",
+    "include_routers",
+    "install_error_handlers",
+    "respond",
+    "route_path",
+]
 
 _CODES = {
     400: "BadRequest",
@@ -29,6 +38,10 @@ _CODES = {
     415: "UnsupportedMediaType",
     422: "UnprocessableEntity",
 }
+
+
+CALLER: ContextVar[str] = ContextVar("caller", default="me")
+"""The user the current request acts for: its bearer token, else ``me``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +61,22 @@ def _dump(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(by_alias=True, exclude_unset=True, mode="json")
     return value
+
+
+def route_path(request: Request) -> str:
+    """The path the request named, after the version segment (``/me/things/1``), decoded."""
+    path: str = request.scope["path"]
+    root: str = request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return path or "/"
+
+
+def act_for(request: Request) -> None:
+    """Note whom the request acts for (the bearer token names the user ``/me`` stands
+    for): the in-memory service serves ``/me/...`` as ``/users/<that user>/...``."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    CALLER.set(token.strip() if scheme.lower() == "bearer" and token.strip() else "me")
 
 
 def respond(result: Any, status: int, request: Request) -> Response:

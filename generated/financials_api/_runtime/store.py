@@ -4,13 +4,18 @@
 
 Entities are plain JSON objects kept per concrete collection path (e.g.
 ``/financials/companies/1/customers``) under their id; singletons (a path with
-no id at the end) are kept per path. Documented example replies stand in for
-operations the store cannot serve (actions, functions, odd paths).
+no id at the end) are kept per path. ``/me`` stands for ``/users/<id>``, where the
+id is the bearer token of the request (``me`` without one), so an entity created
+through ``/users/u1/things`` is found through ``/me/things`` by a request whose
+token is ``u1``. Documented example replies stand in for operations the store
+cannot serve (actions, functions, odd paths).
 """
 
 from __future__ import annotations
 
 import copy
+import functools
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,13 +23,16 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .errors import NotFound
-from .server import Reply
+from .server import CALLER, Reply
 
 __all__ = [
     "DocumentedReply",
     "MemoryBase",
     "MemoryStore",
+    "Plan",
+    "Route",
     "Seed",
+    "canonical",
     "documented",
     "documented_body",
     "merge",
@@ -107,6 +115,52 @@ def merge(base: Any, patch: Any) -> Any:
     return copy.deepcopy(patch)
 
 
+def canonical(path: str) -> str:
+    """``path`` with ``/me`` spelled as the user the request acts for (``/users/<id>``)."""
+    if path == "/me" or path.startswith("/me/"):
+        return "/users/" + CALLER.get() + path[3:]
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """How the in-memory service serves one documented path of an operation."""
+
+    template: str
+    """The documented path, placeholders as ``{name}``."""
+    action: str
+    """``create``, ``list``, ``get``, ``update``, ``replace``, ``delete``, ``get_single``,
+    ``update_single``, ``replace_single``, or ``reply`` (a documented example)."""
+    segments: int
+    """Leading segments of the path that name the collection (or the singleton)."""
+
+    def matches(self, path: str) -> bool:
+        return _pattern(self.template).match(path) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How the in-memory service serves an operation: one route per documented path."""
+
+    routes: tuple[Route, ...]
+    server_times: tuple[str, ...] = ()
+    """Read-only timestamps a create sets."""
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^{}]*\})", template)
+    regex = "".join(
+        (
+            ("(.+?)" if index and parts[index - 1].endswith(":") else "([^/]+)")
+            if index % 2
+            else re.escape(part)
+        )
+        for index, part in enumerate(parts)
+    )
+    return re.compile(f"^{regex}/?$", re.IGNORECASE)
+
+
 def _entity(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         return {}
@@ -124,15 +178,17 @@ class MemoryStore:
         """Put documented entities into the store; an entity shown by several examples
         gets the properties of all of them."""
         for seed in seeds:
+            collection = canonical(seed.collection)
             if seed.key is None:
-                known = self._singletons.get(seed.collection, {})
-                self.put_single(seed.collection, {**known, **_entity(seed.body)})
+                known = self._singletons.get(collection, {})
+                self.put_single(collection, {**known, **_entity(seed.body)})
             else:
-                known = self._collections.get(seed.collection, {}).get(seed.key, {})
-                self.put(seed.collection, seed.key, {**known, **_entity(seed.body)})
+                known = self._collections.get(collection, {}).get(seed.key, {})
+                self.put(collection, seed.key, {**known, **_entity(seed.body)})
 
     def put(self, collection: str, key: str, body: Any) -> str:
         """Store ``body`` under ``key`` (replacing what was there); return the key."""
+        collection = canonical(collection)
         self._collections.setdefault(collection, {})[key] = _entity(body)
         return key
 
@@ -199,6 +255,7 @@ class MemoryStore:
 
     def put_single(self, path: str, body: Any) -> None:
         """Store a singleton."""
+        path = canonical(path)
         self._singletons[path] = _entity(body)
 
     def get_single(self, path: str) -> dict[str, Any]:
@@ -218,7 +275,43 @@ class MemoryStore:
 
 
 class MemoryBase:
-    """What the generated in-memory services share: the store."""
+    """What the generated in-memory services share: the store, and serving a request from it."""
 
     store: MemoryStore
     """Where the entities live."""
+
+    def serve(
+        self, plan: Plan, path: str, body: Any, replies: Sequence[DocumentedReply] = ()
+    ) -> Reply:
+        """Answer a request for ``path`` (after the version segment) as the route it matches says."""
+        route = next((r for r in plan.routes if r.matches(path)), plan.routes[0])
+        if route.action == "reply":
+            return documented(replies, path, body)
+        parts = path.strip("/").split("/")
+        collection = canonical("/" + "/".join(parts[: route.segments]))
+        key = parts[route.segments] if route.segments < len(parts) else ""
+        store = self.store
+        if route.action == "create":
+            defaults = documented_body(replies, body)
+            return Reply(
+                store.create(collection, body, server_times=plan.server_times, defaults=defaults)
+            )
+        if route.action == "list":
+            return Reply(store.page(collection))
+        if route.action == "get":
+            return Reply(store.get(collection, key))
+        if route.action == "update":
+            return Reply(store.update(collection, key, body))
+        if route.action == "replace":
+            return Reply(
+                store.replace(collection, key, body, defaults=documented_body(replies, body))
+            )
+        if route.action == "delete":
+            store.delete(collection, key)
+            return Reply(None)
+        if route.action == "get_single":
+            return Reply(store.get_single(collection))
+        if route.action == "update_single":
+            return Reply(store.update_single(collection, body))
+        store.put_single(collection, body)  # replace_single
+        return Reply(store.get_single(collection))

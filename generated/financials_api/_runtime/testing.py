@@ -25,6 +25,7 @@ import anyio.from_thread
 import httpx
 from fastapi import FastAPI
 
+from .server import CALLER
 from .store import MemoryStore
 
 __all__ = [
@@ -187,6 +188,7 @@ class Harness:
         server-set fields left out), and the id the service gave is returned.
         """
         if self.store is not None:
+            CALLER.set(self.token or "me")  # whom /me names: the user the client's token names
             if key is None:
                 self.store.put_single(collection, body)
                 return ""

@@ -12,7 +12,6 @@ type, and the values the documented response echoes from the request.
 import pytest
 
 from financials_api._runtime.testing import Harness
-from financials_api.beta import models as _models
 from financials_api.beta.client import AsyncClient, Client
 
 pytestmark = pytest.mark.anyio
@@ -57,13 +56,13 @@ async def test_customer_get(harness: Harness) -> None:
     )
     if harness.is_async:
         async with AsyncClient(**harness.async_options()) as aclient:
-            await aclient.customer.customer_get(
+            await aclient.customers.get(
                 company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 customer_id=entity_id,
             )
     else:
         with Client(**harness.sync_options()) as client:
-            client.customer.customer_get(
+            client.customers.get(
                 company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 customer_id=entity_id,
             )
@@ -144,14 +143,14 @@ async def test_list_customers_beta(harness: Harness) -> None:
         async with AsyncClient(**harness.async_options()) as aclient:
             [
                 _item
-                async for _item in aclient.customer.customer_list(
+                async for _item in aclient.customers.list(
                     company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 )
             ]
     else:
         with Client(**harness.sync_options()) as client:
             list(
-                client.customer.customer_list(
+                client.customers.list(
                     company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 )
             )

@@ -12,7 +12,6 @@ type, and the values the documented response echoes from the request.
 import pytest
 
 from financials_api._runtime.testing import Harness
-from financials_api.v1_0 import models as _models
 from financials_api.v1_0.client import AsyncClient, Client
 
 pytestmark = pytest.mark.anyio
@@ -34,12 +33,12 @@ async def test_get_company(harness: Harness) -> None:
     )
     if harness.is_async:
         async with AsyncClient(**harness.async_options()) as aclient:
-            await aclient.company.company_get(
+            await aclient.companies.get(
                 company_id=entity_id,
             )
     else:
         with Client(**harness.sync_options()) as client:
-            client.company.company_get(
+            client.companies.get(
                 company_id=entity_id,
             )
     harness.check(
@@ -84,10 +83,10 @@ async def test_company_list(harness: Harness) -> None:
     )
     if harness.is_async:
         async with AsyncClient(**harness.async_options()) as aclient:
-            [_item async for _item in aclient.company.company_list()]
+            [_item async for _item in aclient.companies.list()]
     else:
         with Client(**harness.sync_options()) as client:
-            list(client.company.company_list())
+            list(client.companies.list())
     harness.check(
         200,
         {

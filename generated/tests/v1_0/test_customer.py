@@ -53,14 +53,16 @@ async def test_create_customer_from(harness: Harness) -> None:
     body = _models.Customer.model_validate(request)
     if harness.is_async:
         async with AsyncClient(**harness.async_options()) as aclient:
-            await aclient.customer.add_customers(
+            await aclient.customers.create(
                 company_id="{companyId}",
+                via="/financials/companies/{company_id}/customers",
                 body=body,
             )
     else:
         with Client(**harness.sync_options()) as client:
-            client.customer.add_customers(
+            client.customers.create(
                 company_id="{companyId}",
+                via="/financials/companies/{company_id}/customers",
                 body=body,
             )
     harness.check(
@@ -128,13 +130,13 @@ async def test_customer_delete(harness: Harness) -> None:
     )
     if harness.is_async:
         async with AsyncClient(**harness.async_options()) as aclient:
-            await aclient.customer.customer_delete(
+            await aclient.customers.delete(
                 company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 customer_id=entity_id,
             )
     else:
         with Client(**harness.sync_options()) as client:
-            client.customer.customer_delete(
+            client.customers.delete(
                 company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 customer_id=entity_id,
             )
@@ -170,13 +172,13 @@ async def test_get_customer(harness: Harness) -> None:
     )
     if harness.is_async:
         async with AsyncClient(**harness.async_options()) as aclient:
-            await aclient.customer.customer_get(
+            await aclient.customers.get(
                 company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 customer_id=entity_id,
             )
     else:
         with Client(**harness.sync_options()) as client:
-            client.customer.customer_get(
+            client.customers.get(
                 company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 customer_id=entity_id,
             )
@@ -281,14 +283,14 @@ async def test_list_customers(harness: Harness) -> None:
         async with AsyncClient(**harness.async_options()) as aclient:
             [
                 _item
-                async for _item in aclient.customer.customer_list(
+                async for _item in aclient.customers.list(
                     company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 )
             ]
     else:
         with Client(**harness.sync_options()) as client:
             list(
-                client.customer.customer_list(
+                client.customers.list(
                     company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 )
             )
@@ -413,14 +415,14 @@ async def test_update_customer(harness: Harness) -> None:
     body = _models.Customer.model_validate(request)
     if harness.is_async:
         async with AsyncClient(**harness.async_options()) as aclient:
-            await aclient.customer.customer_update(
+            await aclient.customers.update(
                 company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 customer_id=entity_id,
                 body=body,
             )
     else:
         with Client(**harness.sync_options()) as client:
-            client.customer.customer_update(
+            client.customers.update(
                 company_id="f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
                 customer_id=entity_id,
                 body=body,

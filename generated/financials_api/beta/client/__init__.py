@@ -2,7 +2,7 @@
 # Do not edit: docgen overwrites this file; change the docs or the templates instead.
 """Clients of API version beta: ``Client`` (synchronous) and ``AsyncClient``.
 
-Each has one attribute per resource, e.g. ``Client(base_url).customer``,
+Each has one attribute per resource, e.g. ``Client(base_url).customers``,
 and closes its HTTP connections when used as a context manager.
 """
 
@@ -49,7 +49,7 @@ class Client:
             event_hooks=event_hooks,
         )
         """The HTTP session all resources share."""
-        self.customer = _customer.CustomerClient(self.session)
+        self.customers = _customer.CustomerClient(self.session)
         """Operations on the customer resource."""
 
     def close(self) -> None:
@@ -92,7 +92,7 @@ class AsyncClient:
             event_hooks=event_hooks,
         )
         """The HTTP session all resources share."""
-        self.customer = _customer.AsyncCustomerClient(self.session)
+        self.customers = _customer.AsyncCustomerClient(self.session)
         """Operations on the customer resource."""
 
     async def aclose(self) -> None:

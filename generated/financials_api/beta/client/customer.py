@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any
 
 from financials_api._runtime.client import AsyncSession, Session, path_value
 from financials_api.beta import models as _models
@@ -21,27 +20,27 @@ class CustomerClient:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def customer_get(
+    def get(
         self, *, company_id: str, customer_id: str, params: Mapping[str, str] | None = None
     ) -> _models.Customer:
         """Get customer. Retrieve the properties and relationships of a customer object."""
-        _body = self._session.call(
-            "GET",
+        _path = (
             "/financials/companies/"
             + path_value(company_id)
             + "/customers/"
-            + path_value(customer_id),
-            params=params,
+            + path_value(customer_id)
         )
+
+        _body = self._session.call("GET", _path, params=params)
         return _models.Customer.model_validate(_body or {})
 
-    def customer_list(
+    def list(
         self, *, company_id: str, params: Mapping[str, str] | None = None
     ) -> Iterator[_models.Customer]:
         """List customers. Retrieve a list of customer objects."""
-        for _item in self._session.paginate(
-            "GET", "/financials/companies/" + path_value(company_id) + "/customers", params=params
-        ):
+        _path = "/financials/companies/" + path_value(company_id) + "/customers"
+
+        for _item in self._session.paginate("GET", _path, params=params):
             yield _models.Customer.model_validate(_item)
 
 
@@ -51,25 +50,25 @@ class AsyncCustomerClient:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def customer_get(
+    async def get(
         self, *, company_id: str, customer_id: str, params: Mapping[str, str] | None = None
     ) -> _models.Customer:
         """Get customer. Retrieve the properties and relationships of a customer object."""
-        _body = await self._session.call(
-            "GET",
+        _path = (
             "/financials/companies/"
             + path_value(company_id)
             + "/customers/"
-            + path_value(customer_id),
-            params=params,
+            + path_value(customer_id)
         )
+
+        _body = await self._session.call("GET", _path, params=params)
         return _models.Customer.model_validate(_body or {})
 
-    async def customer_list(
+    async def list(
         self, *, company_id: str, params: Mapping[str, str] | None = None
     ) -> AsyncIterator[_models.Customer]:
         """List customers. Retrieve a list of customer objects."""
-        async for _item in self._session.paginate(
-            "GET", "/financials/companies/" + path_value(company_id) + "/customers", params=params
-        ):
+        _path = "/financials/companies/" + path_value(company_id) + "/customers"
+
+        async for _item in self._session.paginate("GET", _path, params=params):
             yield _models.Customer.model_validate(_item)

@@ -2,7 +2,7 @@
 # Do not edit: docgen overwrites this file; change the docs or the templates instead.
 """Clients of API version v1.0: ``Client`` (synchronous) and ``AsyncClient``.
 
-Each has one attribute per resource, e.g. ``Client(base_url).company``,
+Each has one attribute per resource, e.g. ``Client(base_url).companies``,
 and closes its HTTP connections when used as a context manager.
 """
 
@@ -50,9 +50,9 @@ class Client:
             event_hooks=event_hooks,
         )
         """The HTTP session all resources share."""
-        self.company = _company.CompanyClient(self.session)
+        self.companies = _company.CompanyClient(self.session)
         """Operations on the company resource."""
-        self.customer = _customer.CustomerClient(self.session)
+        self.customers = _customer.CustomerClient(self.session)
         """Operations on the customer resource."""
 
     def close(self) -> None:
@@ -95,9 +95,9 @@ class AsyncClient:
             event_hooks=event_hooks,
         )
         """The HTTP session all resources share."""
-        self.company = _company.AsyncCompanyClient(self.session)
+        self.companies = _company.AsyncCompanyClient(self.session)
         """Operations on the company resource."""
-        self.customer = _customer.AsyncCustomerClient(self.session)
+        self.customers = _customer.AsyncCustomerClient(self.session)
         """Operations on the customer resource."""
 
     async def aclose(self) -> None:

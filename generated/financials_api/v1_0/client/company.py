@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any
 
 from financials_api._runtime.client import AsyncSession, Session, path_value
 from financials_api.v1_0 import models as _models
@@ -21,18 +20,18 @@ class CompanyClient:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def company_get(
-        self, *, company_id: str, params: Mapping[str, str] | None = None
-    ) -> _models.Company:
+    def get(self, *, company_id: str, params: Mapping[str, str] | None = None) -> _models.Company:
         """Get company. Retrieve the properties and relationships of a company object."""
-        _body = self._session.call(
-            "GET", "/financials/companies/" + path_value(company_id), params=params
-        )
+        _path = "/financials/companies/" + path_value(company_id)
+
+        _body = self._session.call("GET", _path, params=params)
         return _models.Company.model_validate(_body or {})
 
-    def company_list(self, *, params: Mapping[str, str] | None = None) -> Iterator[_models.Company]:
+    def list(self, *, params: Mapping[str, str] | None = None) -> Iterator[_models.Company]:
         """List companies. Retrieve a list of company objects."""
-        for _item in self._session.paginate("GET", "/financials/companies", params=params):
+        _path = "/financials/companies"
+
+        for _item in self._session.paginate("GET", _path, params=params):
             yield _models.Company.model_validate(_item)
 
 
@@ -42,18 +41,20 @@ class AsyncCompanyClient:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def company_get(
+    async def get(
         self, *, company_id: str, params: Mapping[str, str] | None = None
     ) -> _models.Company:
         """Get company. Retrieve the properties and relationships of a company object."""
-        _body = await self._session.call(
-            "GET", "/financials/companies/" + path_value(company_id), params=params
-        )
+        _path = "/financials/companies/" + path_value(company_id)
+
+        _body = await self._session.call("GET", _path, params=params)
         return _models.Company.model_validate(_body or {})
 
-    async def company_list(
+    async def list(
         self, *, params: Mapping[str, str] | None = None
     ) -> AsyncIterator[_models.Company]:
         """List companies. Retrieve a list of company objects."""
-        async for _item in self._session.paginate("GET", "/financials/companies", params=params):
+        _path = "/financials/companies"
+
+        async for _item in self._session.paginate("GET", _path, params=params):
             yield _models.Company.model_validate(_item)

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from financials_api._runtime.client import AsyncSession, Session, path_value
 from financials_api.v1_0 import models as _models
@@ -24,59 +24,70 @@ class CustomerClient:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add_customers(
+    def create(
         self,
         *,
         company_id: str,
         body: _models.Customer | Mapping[str, Any],
+        via: (
+            Literal[
+                "/financials/companies/{company_id}/customers",
+                "/financials/companies/{company_id}/customers/$ref",
+            ]
+            | None
+        ) = None,
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
         """Add customers. Add customers by posting to the customers collection."""
-        _body = self._session.call(
-            "POST",
-            "/financials/companies/" + path_value(company_id) + "/customers",
-            params=params,
-            json=body,
-        )
+        if via is None or via == "/financials/companies/{company_id}/customers":
+            _path = "/financials/companies/" + path_value(company_id) + "/customers"
+        elif via == "/financials/companies/{company_id}/customers/$ref":
+            _path = "/financials/companies/" + path_value(company_id) + "/customers/$ref"
+        else:
+            raise TypeError(
+                "the arguments fit none of the documented paths: /financials/companies/{company_id}/customers, /financials/companies/{company_id}/customers/$ref"
+            )
+
+        _body = self._session.call("POST", _path, params=params, json=body)
         return _models.Customer.model_validate(_body or {})
 
-    def customer_delete(
+    def delete(
         self, *, company_id: str, customer_id: str, params: Mapping[str, str] | None = None
     ) -> None:
         """Delete customer. Delete a customer object."""
-        self._session.request(
-            "DELETE",
+        _path = (
             "/financials/companies/"
             + path_value(company_id)
             + "/customers/"
-            + path_value(customer_id),
-            params=params,
+            + path_value(customer_id)
         )
 
-    def customer_get(
+        self._session.request("DELETE", _path, params=params)
+
+    def get(
         self, *, company_id: str, customer_id: str, params: Mapping[str, str] | None = None
     ) -> _models.Customer:
         """Get customer. Retrieve the properties and relationships of a customer object."""
-        _body = self._session.call(
-            "GET",
+        _path = (
             "/financials/companies/"
             + path_value(company_id)
             + "/customers/"
-            + path_value(customer_id),
-            params=params,
+            + path_value(customer_id)
         )
+
+        _body = self._session.call("GET", _path, params=params)
         return _models.Customer.model_validate(_body or {})
 
-    def customer_list(
+    def list(
         self, *, company_id: str, params: Mapping[str, str] | None = None
     ) -> Iterator[_models.Customer]:
         """List customers. Retrieve a list of customer objects."""
-        for _item in self._session.paginate(
-            "GET", "/financials/companies/" + path_value(company_id) + "/customers", params=params
-        ):
+        _path = "/financials/companies/" + path_value(company_id) + "/customers"
+
+        for _item in self._session.paginate("GET", _path, params=params):
             yield _models.Customer.model_validate(_item)
 
-    def customer_update(
+    def update(
         self,
         *,
         company_id: str,
@@ -85,15 +96,14 @@ class CustomerClient:
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
         """Update customer. Update the properties of a customer object."""
-        _body = self._session.call(
-            "PATCH",
+        _path = (
             "/financials/companies/"
             + path_value(company_id)
             + "/customers/"
-            + path_value(customer_id),
-            params=params,
-            json=body,
+            + path_value(customer_id)
         )
+
+        _body = self._session.call("PATCH", _path, params=params, json=body)
         return _models.Customer.model_validate(_body or {})
 
 
@@ -103,59 +113,70 @@ class AsyncCustomerClient:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add_customers(
+    async def create(
         self,
         *,
         company_id: str,
         body: _models.Customer | Mapping[str, Any],
+        via: (
+            Literal[
+                "/financials/companies/{company_id}/customers",
+                "/financials/companies/{company_id}/customers/$ref",
+            ]
+            | None
+        ) = None,
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
         """Add customers. Add customers by posting to the customers collection."""
-        _body = await self._session.call(
-            "POST",
-            "/financials/companies/" + path_value(company_id) + "/customers",
-            params=params,
-            json=body,
-        )
+        if via is None or via == "/financials/companies/{company_id}/customers":
+            _path = "/financials/companies/" + path_value(company_id) + "/customers"
+        elif via == "/financials/companies/{company_id}/customers/$ref":
+            _path = "/financials/companies/" + path_value(company_id) + "/customers/$ref"
+        else:
+            raise TypeError(
+                "the arguments fit none of the documented paths: /financials/companies/{company_id}/customers, /financials/companies/{company_id}/customers/$ref"
+            )
+
+        _body = await self._session.call("POST", _path, params=params, json=body)
         return _models.Customer.model_validate(_body or {})
 
-    async def customer_delete(
+    async def delete(
         self, *, company_id: str, customer_id: str, params: Mapping[str, str] | None = None
     ) -> None:
         """Delete customer. Delete a customer object."""
-        await self._session.request(
-            "DELETE",
+        _path = (
             "/financials/companies/"
             + path_value(company_id)
             + "/customers/"
-            + path_value(customer_id),
-            params=params,
+            + path_value(customer_id)
         )
 
-    async def customer_get(
+        await self._session.request("DELETE", _path, params=params)
+
+    async def get(
         self, *, company_id: str, customer_id: str, params: Mapping[str, str] | None = None
     ) -> _models.Customer:
         """Get customer. Retrieve the properties and relationships of a customer object."""
-        _body = await self._session.call(
-            "GET",
+        _path = (
             "/financials/companies/"
             + path_value(company_id)
             + "/customers/"
-            + path_value(customer_id),
-            params=params,
+            + path_value(customer_id)
         )
+
+        _body = await self._session.call("GET", _path, params=params)
         return _models.Customer.model_validate(_body or {})
 
-    async def customer_list(
+    async def list(
         self, *, company_id: str, params: Mapping[str, str] | None = None
     ) -> AsyncIterator[_models.Customer]:
         """List customers. Retrieve a list of customer objects."""
-        async for _item in self._session.paginate(
-            "GET", "/financials/companies/" + path_value(company_id) + "/customers", params=params
-        ):
+        _path = "/financials/companies/" + path_value(company_id) + "/customers"
+
+        async for _item in self._session.paginate("GET", _path, params=params):
             yield _models.Customer.model_validate(_item)
 
-    async def customer_update(
+    async def update(
         self,
         *,
         company_id: str,
@@ -164,13 +185,12 @@ class AsyncCustomerClient:
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
         """Update customer. Update the properties of a customer object."""
-        _body = await self._session.call(
-            "PATCH",
+        _path = (
             "/financials/companies/"
             + path_value(company_id)
             + "/customers/"
-            + path_value(customer_id),
-            params=params,
-            json=body,
+            + path_value(customer_id)
         )
+
+        _body = await self._session.call("PATCH", _path, params=params, json=body)
         return _models.Customer.model_validate(_body or {})

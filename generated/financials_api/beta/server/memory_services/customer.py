@@ -11,21 +11,13 @@ with the documented example closest to the request.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from financials_api._runtime.models import to_json
 from financials_api._runtime.server import Reply
-from financials_api._runtime.store import (
-    DocumentedReply,
-    MemoryBase,
-    Seed,
-    documented,
-    documented_body,
-)
+from financials_api._runtime.store import DocumentedReply, MemoryBase, Plan, Route, Seed
 from financials_api.beta import models as _models
 from financials_api.beta.server.services.customer import CustomerService
 
-__all__ = ["InMemoryCustomerService", "REPLIES", "SEEDS"]
+__all__ = ["InMemoryCustomerService", "PLANS", "REPLIES", "SEEDS"]
 
 SEEDS: tuple[Seed, ...] = (
     Seed(
@@ -97,6 +89,18 @@ SEEDS: tuple[Seed, ...] = (
 )
 """Entities shown by the documented get and list examples."""
 
+PLANS: dict[str, Plan] = {
+    "customer_get": Plan(
+        (Route("/financials/companies/{company_id}/customers/{customer_id}", "get", 4),),
+        server_times=("lastModifiedDateTime",),
+    ),
+    "customer_list": Plan(
+        (Route("/financials/companies/{company_id}/customers", "list", 4),),
+        server_times=("lastModifiedDateTime",),
+    ),
+}
+"""How each operation is served: what the store does on each of its documented paths."""
+
 REPLIES: dict[str, tuple[DocumentedReply, ...]] = {}
 """Documented examples, by operation, for the operations that reply with them."""
 
@@ -104,12 +108,14 @@ REPLIES: dict[str, tuple[DocumentedReply, ...]] = {}
 class InMemoryCustomerService(MemoryBase, CustomerService):
     """The customer resource, kept in memory."""
 
-    async def customer_get(self, *, company_id: str, customer_id: str) -> _models.Customer | Reply:
+    async def customer_get(
+        self, *, path: str, company_id: str, customer_id: str
+    ) -> _models.Customer | Reply:
         """Get customer. Retrieve the properties and relationships of a customer object."""
-        return Reply(
-            self.store.get("/financials/companies/" + company_id + "/customers", customer_id)
-        )
+        return self.serve(PLANS["customer_get"], path, None)
 
-    async def customer_list(self, *, company_id: str) -> Sequence[_models.Customer] | Reply:
+    async def customer_list(
+        self, *, path: str, company_id: str
+    ) -> Sequence[_models.Customer] | Reply:
         """List customers. Retrieve a list of customer objects."""
-        return Reply(self.store.page("/financials/companies/" + company_id + "/customers"))
+        return self.serve(PLANS["customer_list"], path, None)

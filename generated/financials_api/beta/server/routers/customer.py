@@ -5,12 +5,9 @@
 """HTTP routes of the customer resource: each handler calls the service and replies
 with the documented status."""
 
-from typing import Any
+from fastapi import APIRouter, Depends, Request, Response
 
-from fastapi import APIRouter, Body, Depends, Request, Response
-
-from financials_api._runtime.server import respond
-from financials_api.beta import models as _models
+from financials_api._runtime.server import act_for, respond, route_path
 from financials_api.beta.server.services.customer import CustomerService
 
 __all__ = ["router"]
@@ -18,7 +15,8 @@ __all__ = ["router"]
 router = APIRouter()
 
 
-def _service(request: Request) -> CustomerService:
+async def _service(request: Request) -> CustomerService:
+    act_for(request)
     service: CustomerService = request.app.state.service
     return service
 
@@ -32,6 +30,7 @@ async def customer_get(
 ) -> Response:
     """Get customer. Retrieve the properties and relationships of a customer object."""
     result = await service.customer_get(
+        path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,
     )
@@ -46,6 +45,7 @@ async def customer_list(
 ) -> Response:
     """List customers. Retrieve a list of customer objects."""
     result = await service.customer_list(
+        path=route_path(request),
         company_id=company_id,
     )
     return respond(result, 200, request)

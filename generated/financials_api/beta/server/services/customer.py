@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
-from typing import Any
 
 from financials_api._runtime.server import Reply
 from financials_api.beta import models as _models
@@ -26,9 +25,13 @@ class CustomerService(abc.ABC):
     """Operations on the customer resource."""
 
     @abc.abstractmethod
-    async def customer_get(self, *, company_id: str, customer_id: str) -> _models.Customer | Reply:
+    async def customer_get(
+        self, *, path: str, company_id: str, customer_id: str
+    ) -> _models.Customer | Reply:
         """Get customer. Retrieve the properties and relationships of a customer object."""
 
     @abc.abstractmethod
-    async def customer_list(self, *, company_id: str) -> Sequence[_models.Customer] | Reply:
+    async def customer_list(
+        self, *, path: str, company_id: str
+    ) -> Sequence[_models.Customer] | Reply:
         """List customers. Retrieve a list of customer objects."""

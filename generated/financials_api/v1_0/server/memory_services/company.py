@@ -11,21 +11,13 @@ with the documented example closest to the request.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from financials_api._runtime.models import to_json
 from financials_api._runtime.server import Reply
-from financials_api._runtime.store import (
-    DocumentedReply,
-    MemoryBase,
-    Seed,
-    documented,
-    documented_body,
-)
+from financials_api._runtime.store import DocumentedReply, MemoryBase, Plan, Route, Seed
 from financials_api.v1_0 import models as _models
 from financials_api.v1_0.server.services.company import CompanyService
 
-__all__ = ["InMemoryCompanyService", "REPLIES", "SEEDS"]
+__all__ = ["InMemoryCompanyService", "PLANS", "REPLIES", "SEEDS"]
 
 SEEDS: tuple[Seed, ...] = (
     Seed(
@@ -64,6 +56,16 @@ SEEDS: tuple[Seed, ...] = (
 )
 """Entities shown by the documented get and list examples."""
 
+PLANS: dict[str, Plan] = {
+    "company_get": Plan(
+        (Route("/financials/companies/{company_id}", "get", 2),),
+    ),
+    "company_list": Plan(
+        (Route("/financials/companies", "list", 2),),
+    ),
+}
+"""How each operation is served: what the store does on each of its documented paths."""
+
 REPLIES: dict[str, tuple[DocumentedReply, ...]] = {}
 """Documented examples, by operation, for the operations that reply with them."""
 
@@ -71,10 +73,10 @@ REPLIES: dict[str, tuple[DocumentedReply, ...]] = {}
 class InMemoryCompanyService(MemoryBase, CompanyService):
     """The company resource, kept in memory."""
 
-    async def company_get(self, *, company_id: str) -> _models.Company | Reply:
+    async def company_get(self, *, path: str, company_id: str) -> _models.Company | Reply:
         """Get company. Retrieve the properties and relationships of a company object."""
-        return Reply(self.store.get("/financials/companies", company_id))
+        return self.serve(PLANS["company_get"], path, None)
 
-    async def company_list(self) -> Sequence[_models.Company] | Reply:
+    async def company_list(self, *, path: str) -> Sequence[_models.Company] | Reply:
         """List companies. Retrieve a list of company objects."""
-        return Reply(self.store.page("/financials/companies"))
+        return self.serve(PLANS["company_list"], path, None)

@@ -14,21 +14,14 @@ with the documented example closest to the request.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from financials_api._runtime.models import to_json
 from financials_api._runtime.server import Reply
-from financials_api._runtime.store import (
-    DocumentedReply,
-    MemoryBase,
-    Seed,
-    documented,
-    documented_body,
-)
+from financials_api._runtime.store import DocumentedReply, MemoryBase, Plan, Route, Seed
 from financials_api.v1_0 import models as _models
 from financials_api.v1_0.server.services.customer import CustomerService
 
-__all__ = ["InMemoryCustomerService", "REPLIES", "SEEDS"]
+__all__ = ["InMemoryCustomerService", "PLANS", "REPLIES", "SEEDS"]
 
 SEEDS: tuple[Seed, ...] = (
     Seed(
@@ -124,6 +117,32 @@ SEEDS: tuple[Seed, ...] = (
 )
 """Entities shown by the documented get and list examples."""
 
+PLANS: dict[str, Plan] = {
+    "add_customers": Plan(
+        (
+            Route("/financials/companies/{company_id}/customers", "create", 4),
+            Route("/financials/companies/{company_id}/customers/$ref", "reply", 5),
+        ),
+        server_times=("lastModifiedDateTime",),
+    ),
+    "customer_delete": Plan(
+        (Route("/financials/companies/{company_id}/customers/{customer_id}", "delete", 4),),
+    ),
+    "customer_get": Plan(
+        (Route("/financials/companies/{company_id}/customers/{customer_id}", "get", 4),),
+        server_times=("lastModifiedDateTime",),
+    ),
+    "customer_list": Plan(
+        (Route("/financials/companies/{company_id}/customers", "list", 4),),
+        server_times=("lastModifiedDateTime",),
+    ),
+    "customer_update": Plan(
+        (Route("/financials/companies/{company_id}/customers/{customer_id}", "update", 4),),
+        server_times=("lastModifiedDateTime",),
+    ),
+}
+"""How each operation is served: what the store does on each of its documented paths."""
+
 REPLIES: dict[str, tuple[DocumentedReply, ...]] = {
     "add_customers": (
         DocumentedReply(
@@ -195,40 +214,31 @@ class InMemoryCustomerService(MemoryBase, CustomerService):
     """The customer resource, kept in memory."""
 
     async def add_customers(
-        self, *, company_id: str, body: _models.Customer
+        self, *, path: str, company_id: str, body: _models.Customer
     ) -> _models.Customer | Reply:
         """Add customers. Add customers by posting to the customers collection."""
-        _data = to_json(body)
-        return Reply(
-            self.store.create(
-                "/financials/companies/" + company_id + "/customers",
-                _data,
-                server_times=("lastModifiedDateTime",),
-                defaults=documented_body(REPLIES.get("add_customers", ()), _data),
-            )
-        )
+        return self.serve(PLANS["add_customers"], path, to_json(body), REPLIES["add_customers"])
 
-    async def customer_delete(self, *, company_id: str, customer_id: str) -> Reply | None:
+    async def customer_delete(
+        self, *, path: str, company_id: str, customer_id: str
+    ) -> Reply | None:
         """Delete customer. Delete a customer object."""
-        self.store.delete("/financials/companies/" + company_id + "/customers", customer_id)
-        return Reply(None)
+        return self.serve(PLANS["customer_delete"], path, None)
 
-    async def customer_get(self, *, company_id: str, customer_id: str) -> _models.Customer | Reply:
+    async def customer_get(
+        self, *, path: str, company_id: str, customer_id: str
+    ) -> _models.Customer | Reply:
         """Get customer. Retrieve the properties and relationships of a customer object."""
-        return Reply(
-            self.store.get("/financials/companies/" + company_id + "/customers", customer_id)
-        )
+        return self.serve(PLANS["customer_get"], path, None)
 
-    async def customer_list(self, *, company_id: str) -> Sequence[_models.Customer] | Reply:
+    async def customer_list(
+        self, *, path: str, company_id: str
+    ) -> Sequence[_models.Customer] | Reply:
         """List customers. Retrieve a list of customer objects."""
-        return Reply(self.store.page("/financials/companies/" + company_id + "/customers"))
+        return self.serve(PLANS["customer_list"], path, None)
 
     async def customer_update(
-        self, *, company_id: str, customer_id: str, body: _models.Customer
+        self, *, path: str, company_id: str, customer_id: str, body: _models.Customer
     ) -> _models.Customer | Reply:
         """Update customer. Update the properties of a customer object."""
-        return Reply(
-            self.store.update(
-                "/financials/companies/" + company_id + "/customers", customer_id, to_json(body)
-            )
-        )
+        return self.serve(PLANS["customer_update"], path, to_json(body))

@@ -5,12 +5,9 @@
 """HTTP routes of the company resource: each handler calls the service and replies
 with the documented status."""
 
-from typing import Any
+from fastapi import APIRouter, Depends, Request, Response
 
-from fastapi import APIRouter, Body, Depends, Request, Response
-
-from financials_api._runtime.server import respond
-from financials_api.v1_0 import models as _models
+from financials_api._runtime.server import act_for, respond, route_path
 from financials_api.v1_0.server.services.company import CompanyService
 
 __all__ = ["router"]
@@ -18,7 +15,8 @@ __all__ = ["router"]
 router = APIRouter()
 
 
-def _service(request: Request) -> CompanyService:
+async def _service(request: Request) -> CompanyService:
+    act_for(request)
     service: CompanyService = request.app.state.service
     return service
 
@@ -31,6 +29,7 @@ async def company_get(
 ) -> Response:
     """Get company. Retrieve the properties and relationships of a company object."""
     result = await service.company_get(
+        path=route_path(request),
         company_id=company_id,
     )
     return respond(result, 200, request)
@@ -42,5 +41,7 @@ async def company_list(
     service: CompanyService = Depends(_service),
 ) -> Response:
     """List companies. Retrieve a list of company objects."""
-    result = await service.company_list()
+    result = await service.company_list(
+        path=route_path(request),
+    )
     return respond(result, 200, request)

@@ -8,11 +8,9 @@
 """HTTP routes of the customer resource: each handler calls the service and replies
 with the documented status."""
 
-from typing import Any
+from fastapi import APIRouter, Depends, Request, Response
 
-from fastapi import APIRouter, Body, Depends, Request, Response
-
-from financials_api._runtime.server import respond
+from financials_api._runtime.server import act_for, respond, route_path
 from financials_api.v1_0 import models as _models
 from financials_api.v1_0.server.services.customer import CustomerService
 
@@ -21,7 +19,8 @@ __all__ = ["router"]
 router = APIRouter()
 
 
-def _service(request: Request) -> CustomerService:
+async def _service(request: Request) -> CustomerService:
+    act_for(request)
     service: CustomerService = request.app.state.service
     return service
 
@@ -35,6 +34,23 @@ async def add_customers(
 ) -> Response:
     """Add customers. Add customers by posting to the customers collection."""
     result = await service.add_customers(
+        path=route_path(request),
+        company_id=company_id,
+        body=body,
+    )
+    return respond(result, 201, request)
+
+
+@router.post("/financials/companies/{company_id}/customers/$ref", status_code=201)
+async def add_customers_2(
+    request: Request,
+    company_id: str,
+    body: _models.Customer,
+    service: CustomerService = Depends(_service),
+) -> Response:
+    """Add customers. Add customers by posting to the customers collection."""
+    result = await service.add_customers(
+        path=route_path(request),
         company_id=company_id,
         body=body,
     )
@@ -50,6 +66,7 @@ async def customer_delete(
 ) -> Response:
     """Delete customer. Delete a customer object."""
     result = await service.customer_delete(
+        path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,
     )
@@ -65,6 +82,7 @@ async def customer_get(
 ) -> Response:
     """Get customer. Retrieve the properties and relationships of a customer object."""
     result = await service.customer_get(
+        path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,
     )
@@ -79,6 +97,7 @@ async def customer_list(
 ) -> Response:
     """List customers. Retrieve a list of customer objects."""
     result = await service.customer_list(
+        path=route_path(request),
         company_id=company_id,
     )
     return respond(result, 200, request)
@@ -94,6 +113,7 @@ async def customer_update(
 ) -> Response:
     """Update customer. Update the properties of a customer object."""
     result = await service.customer_update(
+        path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,
         body=body,

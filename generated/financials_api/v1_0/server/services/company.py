@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
-from typing import Any
 
 from financials_api._runtime.server import Reply
 from financials_api.v1_0 import models as _models
@@ -26,9 +25,9 @@ class CompanyService(abc.ABC):
     """Operations on the company resource."""
 
     @abc.abstractmethod
-    async def company_get(self, *, company_id: str) -> _models.Company | Reply:
+    async def company_get(self, *, path: str, company_id: str) -> _models.Company | Reply:
         """Get company. Retrieve the properties and relationships of a company object."""
 
     @abc.abstractmethod
-    async def company_list(self) -> Sequence[_models.Company] | Reply:
+    async def company_list(self, *, path: str) -> Sequence[_models.Company] | Reply:
         """List companies. Retrieve a list of company objects."""

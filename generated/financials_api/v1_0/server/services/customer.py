@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
-from typing import Any
 
 from financials_api._runtime.server import Reply
 from financials_api.v1_0 import models as _models
@@ -30,24 +29,30 @@ class CustomerService(abc.ABC):
 
     @abc.abstractmethod
     async def add_customers(
-        self, *, company_id: str, body: _models.Customer
+        self, *, path: str, company_id: str, body: _models.Customer
     ) -> _models.Customer | Reply:
         """Add customers. Add customers by posting to the customers collection."""
 
     @abc.abstractmethod
-    async def customer_delete(self, *, company_id: str, customer_id: str) -> Reply | None:
+    async def customer_delete(
+        self, *, path: str, company_id: str, customer_id: str
+    ) -> Reply | None:
         """Delete customer. Delete a customer object."""
 
     @abc.abstractmethod
-    async def customer_get(self, *, company_id: str, customer_id: str) -> _models.Customer | Reply:
+    async def customer_get(
+        self, *, path: str, company_id: str, customer_id: str
+    ) -> _models.Customer | Reply:
         """Get customer. Retrieve the properties and relationships of a customer object."""
 
     @abc.abstractmethod
-    async def customer_list(self, *, company_id: str) -> Sequence[_models.Customer] | Reply:
+    async def customer_list(
+        self, *, path: str, company_id: str
+    ) -> Sequence[_models.Customer] | Reply:
         """List customers. Retrieve a list of customer objects."""
 
     @abc.abstractmethod
     async def customer_update(
-        self, *, company_id: str, customer_id: str, body: _models.Customer
+        self, *, path: str, company_id: str, customer_id: str, body: _models.Customer
     ) -> _models.Customer | Reply:
         """Update customer. Update the properties of a customer object."""
