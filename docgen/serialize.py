@@ -10,6 +10,10 @@ fixed, so that the output is the same for the same model on every run:
 * a :class:`~docgen.diagnostics.SourceSpan` becomes ``{"path", "line", "col"}``;
 * a :class:`~docgen.model.RequestLine` becomes ``{"method", "path", "template", "source"}``,
   where ``path`` is the line as written and ``template`` its normalised form.
+
+The output is strict JSON. The model holds no number JSON cannot write: the parser
+keeps an example body with ``NaN``, ``Infinity`` or ``1e999`` as text (DG309), and no
+JSON value nested deeper than :data:`docgen.parse.jsontext.MAX_DEPTH` (DG310).
 """
 
 from __future__ import annotations
