@@ -595,3 +595,10 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"docgen: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as error:  # the last line of defence: a bug in docgen, never a traceback
+        if os.environ.get("DOCGEN_DEBUG"):
+            raise
+        kind = type(error).__name__
+        print(f"docgen: internal error (a docgen bug): {kind}: {error}; please report it", file=sys.stderr)
+        print("docgen: nothing was written", file=sys.stderr)
+        return EXIT_ERROR

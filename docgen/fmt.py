@@ -17,5 +17,13 @@ MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=100)
 
 
 def format_python(text: str) -> str:
-    """``text`` formatted by black in :data:`MODE`."""
-    return black.format_str(text, mode=MODE)
+    """``text`` formatted by black in :data:`MODE`.
+
+    The renderer has compiled ``text`` already; should black still refuse it (a
+    construct black cannot format, a bug of black's), the text is kept as rendered:
+    valid Python, only not formatted. The outcome is the same on every run.
+    """
+    try:
+        return black.format_str(text, mode=MODE)
+    except Exception:  # black's own failure on valid Python: keep the valid text
+        return text

@@ -370,12 +370,15 @@ def render_files(
     jobs: int,
     progress: Progress | None = None,
     timings: Timings | None = None,
+    problems: list[Diagnostic] | None = None,
 ) -> dict[str, File]:
     """Every output file, formatted.
 
     Only files whose inputs changed are rendered, and only texts black has not
-    seen are formatted.
+    seen are formatted. A file that cannot be rendered, or would not be valid
+    Python, is left out with an error added to ``problems`` (DG501, DG502).
     """
+    problems = [] if problems is None else problems
     module = _renderer_module()
     if module is None:  # a stand-in renderer: no reuse
         with timings.stage("render") if timings else contextlib.nullcontext():
@@ -383,7 +386,7 @@ def render_files(
         return {path: File(text, _sha(text.encode("utf-8")), None) for path, text in stand_in.items()}
     if cache is None:
         with timings.stage("render") if timings else contextlib.nullcontext():
-            unformatted = module.render_unformatted(docset, config)
+            unformatted = module.render_unformatted(docset, config, problems=problems)
         return format_files(unformatted, {}, cache=None, jobs=jobs, progress=progress, timings=timings)
     with timings.stage("cache") if timings else contextlib.nullcontext():
         render_entries = cache.get_all("render")
@@ -398,7 +401,7 @@ def render_files(
         progress.task("render", 0)
     with timings.stage("render") if timings else contextlib.nullcontext():
         renderer = _caching_renderer(Renderer, session)(config)
-        unformatted = module.render_unformatted(docset, config, renderer=renderer)
+        unformatted = module.render_unformatted(docset, config, renderer=renderer, problems=problems)
     cache.count("render", True, session.reused)
     cache.count("render", False, session.rendered)
     todo = {path: text for path, text in unformatted.items() if path not in session.known}
@@ -694,13 +697,16 @@ def _full(
     try:
         with timings.stage("link") if timings else contextlib.nullcontext():
             replayed = replay_diagnostics(docset, loaded, cache)
-        made = render_files(docset, loaded, config, cache=cache, jobs=jobs, progress=progress, timings=timings)
+        problems: list[Diagnostic] = []
+        made = render_files(
+            docset, loaded, config, cache=cache, jobs=jobs, progress=progress, timings=timings, problems=problems
+        )
     finally:
         gc.unfreeze()
     made = dict(sorted(made.items()))
     files = {path: file.text for path, file in made.items()}
     manifest = "".join(f"{file.sha}  {path}\n" for path, file in made.items())
-    diagnostics = tuple(sorted(docset.diagnostics + replayed, key=Diagnostic.sort_key))
+    diagnostics = tuple(sorted(docset.diagnostics + replayed + tuple(problems), key=Diagnostic.sort_key))
     outcome = Outcome(loaded.root, loaded.count, diagnostics, manifest, lambda: files, files)
     return outcome, made
 

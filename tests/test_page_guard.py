@@ -207,3 +207,20 @@ def test_a_300_character_type_name_generates_importable_files(
     probe = "import shop.v1_0.models, shop.v1_0.client, shop.v1_0.server.app"
     result = subprocess.run([sys.executable, "-c", probe], cwd=real_project / "gen", capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_bug_outside_any_page_is_a_message_and_exit_2(
+    real_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import docgen.link
+
+    def link(pages: object) -> DocSet:
+        raise ZeroDivisionError("while linking")
+
+    monkeypatch.setattr(docgen.link, "link", link)
+    monkeypatch.delenv("DOCGEN_DEBUG", raising=False)
+    for command in ("generate", "check"):
+        code, _, err = run(capsys, command, "--no-cache")
+        assert code == 2 and "Traceback" not in err
+        assert "internal error (a docgen bug): ZeroDivisionError: while linking; please report it" in err
+    assert not (real_project / "gen").exists()
