@@ -100,6 +100,9 @@ ELSEWHERE = {
     "DG501": "tests/test_page_guard.py",
     "DG502": "tests/test_page_guard.py",
     "DG308": "tests/test_codes.py::test_dg308_examples_not_replayed",
+    "DG309": "tests/test_hostile_pages.py",
+    "DG310": "tests/test_hostile_pages.py",
+    "DG311": "tests/test_hostile_pages.py",
 }
 
 
