@@ -283,3 +283,98 @@ def test_resource_page_properties_relationships_enums_and_base() -> None:
     assert [(m.name, m.value) for m in state.members] == [("active", 0), ("retired", 1)]
     (d,) = [d for d in model.diagnostics if d.code == "DG004"]
     assert d.span.line == 14
+
+
+# ------------------------------------------------------------------ examples in older and variant styles
+
+DRIVE_PAGE = textwrap.dedent(
+    """\
+    # Get drive
+
+    ## Get the signed-in user's drive
+
+    ### HTTP request
+    <!-- { "blockType": "request", "name": "get-drive-default" } -->
+    ```http
+    GET /me/drive
+    ```
+
+    ## Get a user's drive
+
+    ### HTTP request
+    <!-- { "blockType": "request", "name": "get-drive-by-user" } -->
+    ```http
+    GET /users/{idOrUserPrincipalName}/drive
+    ```
+
+    ## Response
+
+    <!-- { "blockType": "response", "@type": "microsoft.graph.drive", "name": ["get-drive-by-user", "get-drive-default"] } -->
+    ```http
+    HTTP/1.1 200 OK
+    Content-type: application/json
+
+    {"id": "b!t18F8", "driveType": "business"}
+    ```
+    """
+)
+
+
+def test_examples_under_the_http_request_heading_take_the_response_that_names_them() -> None:
+    page = parse_page("v1.0/api/drive-get.md", DRIVE_PAGE)
+    (op,) = page.operations
+    assert [line.path for line in op.paths] == ["/me/drive", "/users/{idOrUserPrincipalName}/drive"]
+    assert [e.name for e in op.examples] == ["get-drive-default", "get-drive-by-user"]
+    for example in op.examples:
+        assert example.response is not None and example.response.status == 200
+        assert example.response.body is not None and example.response.body.json == {"id": "b!t18F8", "driveType": "business"}
+    assert op.response_type == "microsoft.graph.drive"  # from the older "@type"
+
+
+def test_a_request_marked_ignored_is_still_an_example() -> None:
+    examples = textwrap.dedent(
+        """\
+        <!-- { "blockType": "ignored", "name": "count_members" } -->
+        ```http
+        GET https://graph.microsoft.com/v1.0/groups/{id}/members/$count
+        ```
+        <!-- { "blockType": "response" } -->
+        ```http
+        HTTP/1.1 200 OK
+        Content-type: text/plain
+
+        893
+        ```
+        """
+    )
+    page = parse_page("v1.0/api/group-list-members.md", api_page("GET /groups/{id}/members/$count", examples))
+    (op,) = page.operations
+    (example,) = op.examples
+    assert example.request.path == "/groups/{id}/members/$count"
+    assert example.response is not None and example.response.status == 200
+
+
+def test_a_response_naming_another_request_is_not_given_to_the_request_before_it() -> None:
+    examples = textwrap.dedent(
+        """\
+        <!-- { "blockType": "request", "name": "first" } -->
+        ```http
+        GET https://graph.microsoft.com/v1.0/things/1
+        ```
+        <!-- { "blockType": "request", "name": "second" } -->
+        ```http
+        GET https://graph.microsoft.com/v1.0/things/2
+        ```
+        <!-- { "blockType": "response", "name": "first" } -->
+        ```http
+        HTTP/1.1 200 OK
+        Content-type: application/json
+
+        {"id": "1"}
+        ```
+        """
+    )
+    (op,) = parse_page("v1.0/api/thing-get.md", api_page("GET /things/{id}", examples)).operations
+    first, second = op.examples
+    assert first.response is not None and first.response.body is not None and first.response.body.json == {"id": "1"}
+    assert second.response is None

@@ -47,6 +47,8 @@ class _Collected:
     status_collection: bool = False
     requests: list[tuple[ExampleRequest, str | None, SourceSpan]] = field(default_factory=list)
     responses: list[tuple[int, ExampleResponse]] = field(default_factory=list)
+    response_names: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """Response index -> the request names its annotation gives (``name``: one or a list)."""
     order: list[tuple[str, int]] = field(default_factory=list)
 
 
@@ -123,8 +125,10 @@ def _example(
     diags: list[Diagnostic],
 ) -> None:
     kind = block_type(annotation)
-    if kind in ("ignored", "example", "samples", "resource"):
+    if kind in ("example", "samples", "resource"):
         return
+    if kind == "ignored":  # kept out of the docs' own test runs, but an example all the same
+        kind = None
     if kind is None:
         if fence.info not in ("", "http", "msgraph-interactive", "json", "rest") and not fence.info.startswith("http"):
             return
@@ -144,6 +148,11 @@ def _example(
         resp = parse_response(fence.content, fence.line, path, annotation or {}, col.status or 200, diags)
         col.responses.append((fence.line, resp))
         col.order.append(("response", len(col.responses) - 1))
+        names = annotation.get("name") if annotation else None
+        if isinstance(names, str):
+            names = [names]
+        if isinstance(names, list) and all(isinstance(n, str) for n in names) and names:
+            col.response_names[len(col.responses) - 1] = tuple(names)
 
 
 def collect(page: Page, diags: list[Diagnostic]) -> _Collected:
@@ -163,6 +172,8 @@ def collect(page: Page, diags: list[Diagnostic]) -> _Collected:
         if isinstance(block, Fence):
             if _is_request_section(p):
                 _request_lines(block, page.path, col, diags)
+                if block_type(annotation) == "request":  # an example placed under the heading
+                    _example(block, annotation, page.path, col, diags)
             else:
                 _example(block, annotation, page.path, col, diags)
         elif isinstance(block, Table):
@@ -182,14 +193,21 @@ def block_line(block: object) -> int:
 
 
 def _pair_examples(col: _Collected, stem: str) -> list[Example]:
-    """Each request with the next response before the following request."""
+    """Each request with the response whose annotation names it, else with the next
+    response before the following request."""
     examples: list[Example] = []
     current: int | None = None
     paired: dict[int, ExampleResponse] = {}
+    named = {name: index for index, names in col.response_names.items() for name in names}
+    claimed: set[int] = set()  # responses that went to the requests they name
+    for i, (_, name, _) in enumerate(col.requests):
+        if name is not None and name in named:
+            paired[i] = col.responses[named[name]][1]
+            claimed.add(named[name])
     for kind, index in col.order:
         if kind == "request":
             current = index
-        elif current is not None and current not in paired:
+        elif current is not None and current not in paired and index not in claimed:
             paired[current] = col.responses[index][1]
     used: set[str] = set()
     tried: dict[str, int] = {}  # base name -> the last suffix tried (those below it are taken)

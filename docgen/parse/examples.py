@@ -235,7 +235,7 @@ def parse_response(
     body = parse_body(body_text, _content_type(headers), body_span, diags)
     if m is not None:
         _check_length(parts, body, SourceSpan(path, fence_line + 1), diags)
-    odata = annotation.get("@odata.type")
+    odata = annotation.get("@odata.type", annotation.get("@type"))  # "@type": the older spelling
     odata_type = str(odata).strip().lstrip("#") if isinstance(odata, str) and odata.strip() else None
     is_coll = annotation.get("isCollection") in (True, "true", "True")
     if odata_type and odata_type.lower().startswith("collection("):

@@ -7,6 +7,8 @@ reported with its reason.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -58,12 +60,25 @@ def served_templates(operation: Operation) -> list[PathTemplate]:
 
 
 def route_of(operation: Operation, path: str) -> tuple[PathTemplate, tuple[str, ...]] | None:
-    """The served path that a concrete request path fits, and its parameter values."""
+    """The served path that a concrete request path fits, and its parameter values
+    (a value the example left as a placeholder, ``{id}``, made a realistic id)."""
     for template in served_templates(operation):
         values = template.match(path)
         if values is not None:
-            return template, values
+            return template, tuple(
+                _example_id(name) if _PLACEHOLDER_VALUE.fullmatch(value) else value
+                for name, value in zip(template.names, values)
+            )
     return None
+
+
+_PLACEHOLDER_VALUE = re.compile(r"\{[^{}]*\}|<[^<>]*>")
+
+
+def _example_id(name: str) -> str:
+    """A stable, realistic id for a path parameter an example did not fill in."""
+    h = hashlib.sha256(name.encode("utf-8")).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
 def replayable(

@@ -54,14 +54,14 @@ async def test_create_customer_from(harness: Harness) -> None:
     if harness.is_async:
         async with AsyncClient(**harness.async_options()) as aclient:
             await aclient.customers.create(
-                company_id="{companyId}",
+                company_id="ad7ccef6-d87d-5b75-0586-caaaf14b3a6f",
                 via="/financials/companies/{company_id}/customers",
                 body=body,
             )
     else:
         with Client(**harness.sync_options()) as client:
             client.customers.create(
-                company_id="{companyId}",
+                company_id="ad7ccef6-d87d-5b75-0586-caaaf14b3a6f",
                 via="/financials/companies/{company_id}/customers",
                 body=body,
             )

@@ -146,7 +146,7 @@ PLANS: dict[str, Plan] = {
 REPLIES: dict[str, tuple[DocumentedReply, ...]] = {
     "add_customers": (
         DocumentedReply(
-            "/financials/companies/{companyId}/customers",
+            "/financials/companies/ad7ccef6-d87d-5b75-0586-caaaf14b3a6f/customers",
             {
                 "@odata.type": "#microsoft.graph.customer",
                 "number": "Number value",
