@@ -82,11 +82,18 @@ def pick_reply(
 
 
 def documented(replies: Sequence[DocumentedReply], path: str, request: Any) -> Reply:
-    """The documented reply for a request, else 204 with no body."""
+    """The documented reply for a request, else 204 with no body.
+
+    Its ``@odata.nextLink`` is left out: the documented link names the docs' host,
+    and this service has no next page to serve, so a client must not follow it.
+    """
     reply = pick_reply(replies, path, request)
     if reply is None:
         return Reply(None, 204)
-    return Reply(copy.deepcopy(reply.body), reply.status)
+    body = copy.deepcopy(reply.body)
+    if isinstance(body, dict):
+        body.pop("@odata.nextLink", None)
+    return Reply(body, reply.status)
 
 
 def documented_body(replies: Sequence[DocumentedReply], request: Any) -> Any:
