@@ -123,6 +123,7 @@ def _example(
     path: str,
     col: _Collected,
     diags: list[Diagnostic],
+    heading: str = "",
 ) -> None:
     kind = block_type(annotation)
     if kind in ("example", "samples", "resource"):
@@ -136,6 +137,8 @@ def _example(
             kind = "request"
         elif looks_like_response(fence.content):
             kind = "response"
+        elif heading == "response" and fence.info == "json" and col.requests:
+            kind = "response"  # a bare JSON body under a "Response" heading: the status is the documented one
         else:
             return
     if kind == "request":
@@ -175,7 +178,7 @@ def collect(page: Page, diags: list[Diagnostic]) -> _Collected:
                 if block_type(annotation) == "request":  # an example placed under the heading
                     _example(block, annotation, page.path, col, diags)
             else:
-                _example(block, annotation, page.path, col, diags)
+                _example(block, annotation, page.path, col, diags, p.last)
         elif isinstance(block, Table):
             _table(p, block, page.path, col, diags)
         elif isinstance(block, Paragraph):
@@ -204,11 +207,16 @@ def _pair_examples(col: _Collected, stem: str) -> list[Example]:
         if name is not None and name in named:
             paired[i] = col.responses[named[name]][1]
             claimed.add(named[name])
+    waiting: list[int] = []  # requests since the last response, alternatives of one another
     for kind, index in col.order:
         if kind == "request":
             current = index
+            same = waiting and col.requests[waiting[-1]][0].method == col.requests[index][0].method
+            waiting = waiting + [index] if same else [index]
         elif current is not None and current not in paired and index not in claimed:
-            paired[current] = col.responses[index][1]
+            for alternative in waiting:  # "with a user token: ... with an app token: ..." then one response
+                paired.setdefault(alternative, col.responses[index][1])
+            waiting = []
     used: set[str] = set()
     tried: dict[str, int] = {}  # base name -> the last suffix tried (those below it are taken)
     for i, (req, name, span) in enumerate(col.requests):

@@ -28,21 +28,24 @@ class Placed:
     h1: str
     h2: str
     h3: str
+    last: str = ""
+    """The nearest heading above it, of any level (``#### Response``)."""
 
 
 def placed(page: Page) -> Iterator[Placed]:
     """Every block with its enclosing headings; tab markers do not start sections."""
-    h1 = h2 = h3 = ""
+    h1 = h2 = h3 = last = ""
     for block in page.blocks:
         if isinstance(block, Heading):
             text = block.text.strip().lower()
+            last = text
             if block.level == 1:
                 h1, h2, h3 = text, "", ""
             elif block.level == 2:
                 h2, h3 = text, ""
             elif block.level == 3:
                 h3 = text
-        yield Placed(block, h1, h2, h3)
+        yield Placed(block, h1, h2, h3, last)
 
 
 def page_description(page: Page) -> str:

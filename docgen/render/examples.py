@@ -59,10 +59,30 @@ def served_templates(operation: Operation) -> list[PathTemplate]:
     return templates
 
 
+def example_templates(operation: Operation) -> list[PathTemplate]:
+    """The paths its examples send requests to that none of its request lines fits
+    (the docs disagree with themselves): served as they are written, so that each
+    example is replayed against the URL it documents."""
+    documented = served_templates(operation)
+    found: list[PathTemplate] = []
+    shapes = {template.shape for template in documented}
+    for example in operation.examples:
+        request = example.request
+        if request.method.upper() != operation.method.upper() or not request.path.startswith("/"):
+            continue
+        if any(template.match(request.path) is not None for template in documented):
+            continue
+        template = PathTemplate.parse(request.path)
+        if template.shape not in shapes:
+            shapes.add(template.shape)
+            found.append(template)
+    return found
+
+
 def route_of(operation: Operation, path: str) -> tuple[PathTemplate, tuple[str, ...]] | None:
     """The served path that a concrete request path fits, and its parameter values
     (a value the example left as a placeholder, ``{id}``, made a realistic id)."""
-    for template in served_templates(operation):
+    for template in served_templates(operation) + example_templates(operation):
         values = template.match(path)
         if values is not None:
             return template, tuple(
@@ -246,6 +266,11 @@ class ExampleTest:
     """Expression of the ``body`` argument from the local ``request`` (empty: no body)."""
     params: str
     """Literal: the query parameters (empty: none)."""
+    raw_path: str = ""
+    """Literal: the path, when the example's URL is none of the documented request lines:
+    the test sends it through the client's session (no client method takes that path)."""
+    http_method: str = ""
+    """Literal: the HTTP method, with ``raw_path``."""
 
 
 def _shape(template: PathTemplate, segments: int) -> tuple[str, ...]:
@@ -318,7 +343,8 @@ class ExamplePlanner:
         """Documented examples the in-memory service answers from (actions, odd paths;
         defaults of create and replace): those of ``op`` and of every operation documented with the
         same method and path (one handler serves them all)."""
-        actions = {store_plan(op.kind, template).action for template in served_templates(op)}
+        templates = served_templates(op) + example_templates(op)
+        actions = {store_plan(op.kind, template).action for template in templates}
         if not actions & {"reply", "create", "replace"}:
             return []
         template = PathTemplate.parse(op.path)
@@ -385,6 +411,7 @@ class ExamplePlanner:
             args.append(("params", "params"))
         has_response, response = _json(example.response.body)
         source = example.source
+        raw = template not in served_templates(op)
         return ExampleTest(
             name=call.name,
             attr=call.attr,
@@ -399,6 +426,8 @@ class ExamplePlanner:
             request=py_literal(request) if has_request else "None",
             body=body,
             params=params,
+            raw_path=repr(template.fill(values)) if raw else "",
+            http_method=repr(op.method.upper()) if raw else "",
         )
 
 

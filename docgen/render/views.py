@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from docgen import names
-from docgen.model import ApiVersion, Operation, Property, RequestLine, Resource, TypeDef
-from docgen.render.examples import BODY_METHODS
+from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
+from docgen.render.examples import BODY_METHODS, example_templates, served_templates
 from docgen.render.paths import PathTemplate, StorePlan, store_plan
 from docgen.render.text import doc_text
 from docgen.render.types import TypeMap, collection_item, is_collection
@@ -134,6 +134,9 @@ class RouteView:
     """Leading segments of the path that make the store collection (or singleton)."""
     condition: str
     """The client takes this path when this holds (empty: the default path)."""
+    client: bool = True
+    """A documented request line (else a path only an example uses: served, and replayed by
+    the tests through the client's session, but no method of the client takes it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +160,10 @@ class OperationView:
     server_path: str
     """Expression building the concrete path in the in-memory service."""
     params: tuple[ParamView, ...]
-    """Path parameters of all its paths: those of every path first, in order."""
+    """Path parameters of its documented paths: those of every path first (the client's)."""
+    service_params: tuple[ParamView, ...]
+    """Path parameters of every path it serves, the paths only examples use included
+    (the service method's; a parameter some path lacks is ``None`` there)."""
     routes: tuple[RouteView, ...]
     """Its documented request lines that this operation serves, the primary path first."""
     client_routes: tuple[RouteView, ...]
@@ -236,9 +242,9 @@ class VersionContext:
             )
         self._fields: dict[str, dict[str, str]] = {}
         self._operations: dict[int, OperationView] = {}
-        self.lines = _served_lines(version)
-        """Operation id -> the request lines it serves: its own path, then every other
-        documented line that no operation took before it."""
+        self.served = _served(version)
+        """Operation id -> (its documented paths, its own first; the paths only its
+        examples use), each taken by no operation before it."""
 
     # ----------------------------------------------------------------- types
 
@@ -419,9 +425,11 @@ class VersionContext:
             kind = "any"
             service_return = "Any"
         name = self.op_names[op.id]
-        templates = [PathTemplate.parse(line.path) for line in self.lines.get(op.id, ())] or [template]
+        templates, extra = self.served.get(op.id, ([template], []))
         params = _union_params(templates)
+        service_params = _union_params(templates + extra)
         routes, via = _routes(name, op, templates, params, set(self.op_names.values()))
+        routes += tuple(_example_route(name, op, t, len(routes) + i + 1) for i, t in enumerate(extra))
         return OperationView(
             name=name,
             client_name=self.client_methods.get(op.id, name),
@@ -432,8 +440,11 @@ class VersionContext:
             client_path=template.expression(quote="path_value"),
             server_path=template.expression(),
             params=params,
+            service_params=service_params,
             routes=routes,
-            client_routes=tuple(sorted(routes, key=lambda r: -(r.condition.count(" and ") + bool(r.condition)))),
+            client_routes=tuple(
+                sorted((r for r in routes if r.client), key=lambda r: -(r.condition.count(" and ") + bool(r.condition)))
+            ),
             via=via,
             missing=repr(
                 "the arguments fit none of the documented paths: " + ", ".join(t.plain() for t in templates)
@@ -472,32 +483,48 @@ def _words(annotation: str) -> set[str]:
     return set(annotation.replace("[", " ").replace("]", " ").replace("|", " ").split())
 
 
-def _served_lines(version: ApiVersion) -> dict[str, tuple[RequestLine, ...]]:
-    """Operation id -> the request lines its routes serve (see ``VersionContext.lines``).
+def _served(version: ApiVersion) -> dict[str, tuple[list[PathTemplate], list[PathTemplate]]]:
+    """Operation id -> the paths its routes serve: its documented request lines (its own
+    path first), and the paths only its examples use (see ``VersionContext.served``).
 
-    Every operation keeps its own path; then each other documented line goes to the
-    first operation (in resource and operation order) that documents it, unless a
-    route of the same method and shape is taken: one route per method and path.
+    Every operation keeps its own path; each other path goes to the first operation
+    (in resource and operation order) that has it, unless a route of the same method
+    and shape is taken: one route per method and path.
     """
     ops = [op for resource in version.resources for op in resource.operations]
     taken: set[tuple[str, str]] = set()
-    found: dict[str, list[RequestLine]] = {}
+    found: dict[str, tuple[list[PathTemplate], list[PathTemplate]]] = {}
     for op in ops:
-        key = (op.method.upper(), PathTemplate.parse(op.path).shape)
-        primary = next((line for line in op.paths if line.path == op.path), None)
-        if primary is None:
-            primary = RequestLine(op.method, op.path, op.path, op.source)
-        found.setdefault(op.id, []).append(primary)
-        taken.add(key)
-    for op in ops:
-        for line in op.paths:
-            if line.method.upper() != op.method.upper():
-                continue  # another operation's line, documented on this page
-            key = (op.method.upper(), PathTemplate.parse(line.path).shape)
-            if key not in taken:
-                taken.add(key)
-                found[op.id].append(line)
-    return {op_id: tuple(lines) for op_id, lines in found.items()}
+        primary = PathTemplate.parse(op.path)
+        found[op.id] = ([primary], [])
+        taken.add((op.method.upper(), primary.shape))
+    for extra in (0, 1):
+        for op in ops:
+            more = example_templates(op) if extra else served_templates(op)[1:]
+            for template in more:
+                key = (op.method.upper(), template.shape)
+                if key not in taken:
+                    taken.add(key)
+                    found[op.id][extra].append(template)
+    return found
+
+
+def _example_route(name: str, op: Operation, template: PathTemplate, number: int) -> RouteView:
+    method = op.method.upper()
+    plan = store_plan(op.kind, template)
+    return RouteView(
+        handler=f"{name}_{number}_example",
+        method=repr(method),
+        decorator=method.lower() if method in _DECORATORS else "api_route",
+        route=repr(template.route()),
+        template=repr(template.plain()),
+        params=template.names,
+        client_path=template.expression(quote="path_value"),
+        action=repr(plan.action),
+        segments=plan.segments,
+        condition="",
+        client=False,
+    )
 
 
 def _union_params(templates: list[PathTemplate]) -> tuple[ParamView, ...]:
