@@ -530,6 +530,8 @@ class TreeReport:
     examples: Examples
     seconds: float
     eval: Eval | None = None
+    lines_per_page: int = 0
+    """Documented lines counted as the eval counts them: distinct per page."""
     eval_pages: list[tuple[str, int, int]] = field(default_factory=list)
     page_codes: dict[str, list[str]] = field(default_factory=dict)
 
@@ -553,6 +555,7 @@ def measure(
     print(f"{tree.name}: running the generated tests...", file=sys.stderr, flush=True)
     examples = example_coverage(generated, work / "junit.xml")
     report = TreeReport(tree.name, generated, route_tally, reach, examples, 0.0)
+    report.lines_per_page = len({(w.page, line.method, line.path) for line, ws in lines.items() for w in ws})
     if with_eval:
         if eval_log is None:
             print(f"{tree.name}: running ../shared/eval/coverage.sh...", file=sys.stderr, flush=True)
@@ -659,19 +662,20 @@ def _eval_lines(report: TreeReport) -> list[str]:
     theirs_e = ev.examples[1] / ev.examples[0] if ev.examples[0] else 1.0
 
     def verdict(a: float, b: float) -> str:
-        return "agree" if round(a, 2) == round(b, 2) else f"differ by {abs(a - b):.4f}"
+        if round(a, 2) == round(b, 2):
+            return f"agree ({a:.2f})"
+        return f"differ at two decimals ({a:.2f} against {b:.2f})"
 
     lines = [
         f"- **Independent count** (`../shared/eval/coverage.sh`, its own generation with package `api`): "
         f"`{ev.last}`; routes {ev.routes[1]}/{ev.routes[0]} against ours {report.routes.covered}/"
         f"{report.routes.documented}: {verdict(ours_r, theirs_r)}; examples {ev.examples[1]}/{ev.examples[0]} "
-        f"against ours {report.examples.passing}/{report.examples.documented}: {verdict(ours_e, theirs_e)} "
-        "(at two decimals).",
+        f"against ours {report.examples.passing}/{report.examples.documented}: {verdict(ours_e, theirs_e)}.",
     ]
     if ev.routes[0] != report.routes.documented:
         lines.append(
-            f"  - Documented request lines: the eval counts {ev.routes[0]} (lines its regex finds under an `HTTP "
-            f"request` heading, distinct per page), docgen's model {report.routes.documented} (distinct per version)."
+            f"  - Documented request lines: the eval counts {ev.routes[0]} (distinct per page), docgen's model "
+            f"{report.routes.documented} (distinct per version); counted per page, the model has {report.lines_per_page}."
         )
     if report.eval_pages:
         shown = ", ".join(
@@ -776,7 +780,8 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"not a folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    stamp = f"{datetime.date.today().isoformat()}, commit {_commit()}, {os.cpu_count()} cores"
+    load = os.getloadavg()[0]
+    stamp = f"{datetime.date.today().isoformat()}, commit {_commit()}, {os.cpu_count()} cores (load {load:.1f} at the start)"
     blocks: dict[str, list[str]] = {}
     for tree in trees:
         tree = tree.resolve()
