@@ -30,6 +30,9 @@ def build_operations(
     stem = page.path.rsplit("/", 1)[-1].removesuffix(".md")
     if not col.lines:
         diags.append(diag("DG101", "API page has no request line under '## HTTP request'", SourceSpan(page.path, 1)))
+        for request, _, span in col.requests:  # never a silent loss: each example says why it is not replayed
+            message = f"example {request.method} {request.path} is not replayed: the page documents no request line"
+            diags.append(diag("DG308", message, span))
         return ()
     methods = sorted({ln.method for ln in col.lines}, key=[ln.method for ln in col.lines].index)
     if len(methods) > 1:
