@@ -45,6 +45,7 @@ def test_every_documented_line_has_a_route(tree: Path) -> None:
         assert routes == [
             ("GET", "/groups/{group_id}/things/{thing_id}"),
             ("GET", "/me/things/{thing_id}"),
+            ("GET", "/me/things/{thing_id}/content"),
             ("GET", "/users/{user_id}/things/{thing_id}"),
             ("POST", "/me/drive/root:/{item_path:path}:/things/search(q='{text}')"),
             ("POST", "/me/things"),
@@ -154,4 +155,22 @@ def test_the_generated_tests_pass(tree: Path) -> None:
         cwd=tree, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:]
-    assert "6 passed" in result.stdout  # 3 examples, sync and async
+    assert "10 passed" in result.stdout  # 5 examples, sync and async
+
+
+def test_a_documented_redirect_is_answered_and_not_followed(tree: Path) -> None:
+    drive(
+        tree,
+        """
+        from fastapi.testclient import TestClient
+        from things.v1_0.server.app import app
+
+        with TestClient(app, base_url="http://t", follow_redirects=False) as http:
+            moved = http.get("/me/things/t9/content")
+            assert moved.status_code == 302, moved.text
+            assert moved.headers["location"] == "https://downloads.example.com/t1?token=abc"
+            as_json = http.get("/me/things/t9/content", params={"$format": "application/json"})
+            assert as_json.status_code == 200 and as_json.json()["name"] == "Blue", as_json.text
+        print("ok")
+        """,
+    )

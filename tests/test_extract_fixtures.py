@@ -378,3 +378,25 @@ def test_a_response_naming_another_request_is_not_given_to_the_request_before_it
     first, second = op.examples
     assert first.response is not None and first.response.body is not None and first.response.body.json == {"id": "1"}
     assert second.response is None
+
+
+def test_a_bare_json_body_after_a_request_is_its_response() -> None:
+    examples = textwrap.dedent(
+        """\
+        **Request**
+
+        ```http
+        GET https://graph.microsoft.com/beta/things/1
+        ```
+
+        **Response**
+
+        ```json
+        {"id": "1", "name": "Relecloud"}
+        ```
+        """
+    )
+    (op,) = parse_page("beta/api/thing-get.md", api_page("GET /things/{id}", examples)).operations
+    (example,) = op.examples
+    assert example.response is not None and example.response.status == 200  # the status the page documents
+    assert example.response.body is not None and example.response.body.json == {"id": "1", "name": "Relecloud"}

@@ -137,8 +137,8 @@ def _example(
             kind = "request"
         elif looks_like_response(fence.content):
             kind = "response"
-        elif heading == "response" and fence.info == "json" and col.requests:
-            kind = "response"  # a bare JSON body under a "Response" heading: the status is the documented one
+        elif fence.info == "json" and col.requests and (heading == "response" or col.order[-1][0] == "request"):
+            kind = "response"  # a bare JSON body after a request, or under "Response": the documented status
         else:
             return
     if kind == "request":

@@ -45,6 +45,14 @@ def _collection_response(operation: Operation) -> bool:
     return operation.kind == "list" or (response is not None and is_collection(response))
 
 
+def _location(example: Example) -> str | None:
+    """The ``Location`` header of a documented response (a redirect's target)."""
+    response = example.response
+    if response is None:
+        return None
+    return next((h.value.strip() for h in response.headers if h.name.lower() == "location"), None)
+
+
 def served_templates(operation: Operation) -> list[PathTemplate]:
     """The paths an operation's routes serve: its own path, then its other documented
     request lines of the same method (one per shape)."""
@@ -145,7 +153,7 @@ def _replay_reason(example: Example, operation: Operation) -> str | None:
     request, response = example.request, example.response
     if response is None:
         return "no documented response"
-    if not 200 <= response.status < 300:
+    if not 200 <= response.status < 400:
         return f"documented status {response.status} is not a success"
     if request.method.upper() != operation.method.upper():
         return f"example method {request.method} differs from the operation's {operation.method}"
@@ -160,6 +168,8 @@ def _replay_reason(example: Example, operation: Operation) -> str | None:
     if has_request and _is_model(operation.request_type) and not isinstance(request_json, dict):
         return "request body is not a JSON object"
     plan = store_plan(operation.kind, route[0])
+    if response.status >= 300 and (plan.action != "reply" or _location(example) is None):
+        return f"documented status {response.status} is not a success"
     if plan.action != "reply" and response.status != operation.response_status:
         return (
             f"example status {response.status} differs from the operation's "
@@ -212,6 +222,10 @@ class ReplyView:
     """The documented status."""
     body: str
     """Literal: the response body, ``None`` when there was none."""
+    location: str = "None"
+    """Literal: the ``Location`` header of a documented redirect, ``None`` when there is none."""
+    query: str = "None"
+    """Literal: the documented query parameters, ``None`` when there were none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,6 +381,10 @@ class ExamplePlanner:
                     py_literal(request),
                     example.response.status,
                     py_literal(body) if has_response else "None",
+                    repr(_location(example)) if example.response.status >= 300 else "None",
+                    py_literal(dict(parse_qsl(example.request.query, keep_blank_values=True)))
+                    if example.request.query
+                    else "None",
                 )
             )
         return result

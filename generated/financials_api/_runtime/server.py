@@ -20,6 +20,7 @@ from .errors import ServiceError, odata_error
 
 __all__ = [
     "CALLER",
+    "QUERY",
     "Reply",
     "act_for",
     "include_routers",
@@ -43,6 +44,10 @@ _CODES = {
 CALLER: ContextVar[str] = ContextVar("caller", default="me")
 """The user the current request acts for: its bearer token, else ``me``."""
 
+QUERY: ContextVar[dict[str, str]] = ContextVar("query", default={})
+"""The query parameters of the current request (the in-memory service picks the
+documented example whose query they are)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Reply:
@@ -55,6 +60,8 @@ class Reply:
     """The JSON body; None for no body."""
     status: int | None = None
     """The status code, when not the documented one."""
+    headers: dict[str, str] | None = None
+    """Headers to send (a redirect's ``Location``)."""
 
 
 def _dump(value: Any) -> Any:
@@ -74,9 +81,11 @@ def route_path(request: Request) -> str:
 
 def act_for(request: Request) -> None:
     """Note whom the request acts for (the bearer token names the user ``/me`` stands
-    for): the in-memory service serves ``/me/...`` as ``/users/<that user>/...``."""
+    for: the in-memory service serves ``/me/...`` as ``/users/<that user>/...``) and
+    the query it sends."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     CALLER.set(token.strip() if scheme.lower() == "bearer" and token.strip() else "me")
+    QUERY.set(dict(request.query_params))
 
 
 def respond(result: Any, status: int, request: Request) -> Response:
@@ -86,22 +95,24 @@ def respond(result: Any, status: int, request: Request) -> Response:
     becomes an OData collection ``{"value": [...]}``; a :class:`Reply` is sent as
     it is; None gives an empty body. Status 204 never has a body.
     """
+    headers = None
     if isinstance(result, Reply):
         status = result.status or status
         body = result.body
+        headers = result.headers
     elif isinstance(result, (list, tuple)):
         body = {"value": [_dump(item) for item in result]}
     else:
         body = _dump(result)
     if status == 204 or body is None:
-        return Response(status_code=status)
+        return Response(status_code=status, headers=headers)
     if isinstance(body, dict):
         if "@odata.context" not in body:
             body = {"@odata.context": f"{request.base_url}$metadata", **body}
         count = request.query_params.get("$count", "")
         if count.lower() == "true" and isinstance(body.get("value"), list):
             body.setdefault("@odata.count", len(body["value"]))
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:

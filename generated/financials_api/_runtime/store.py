@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .errors import NotFound
-from .server import CALLER, Reply
+from .server import CALLER, QUERY, Reply
 
 __all__ = [
     "DocumentedReply",
@@ -67,16 +67,26 @@ class DocumentedReply:
     """The documented status."""
     body: Any
     """The documented response body (None when there was none)."""
+    location: str | None = None
+    """The ``Location`` header of a documented redirect."""
+    query: dict[str, str] | None = None
+    """The documented query parameters."""
 
 
 def pick_reply(
     replies: Sequence[DocumentedReply], path: str, request: Any
 ) -> DocumentedReply | None:
-    """The documented example closest to a request: same path and body, else same
-    body, else same path, else the first one."""
+    """The documented example closest to a request: same body, path and query, else
+    same body and path, else same body, else same path, else the first one."""
+    query = QUERY.get()
     ranked = sorted(
         range(len(replies)),
-        key=lambda i: (replies[i].request != request, replies[i].path != path, i),
+        key=lambda i: (
+            replies[i].request != request,
+            replies[i].path != path,
+            (replies[i].query or {}) != query,
+            i,
+        ),
     )
     return replies[ranked[0]] if ranked else None
 
@@ -93,7 +103,7 @@ def documented(replies: Sequence[DocumentedReply], path: str, request: Any) -> R
     body = copy.deepcopy(reply.body)
     if isinstance(body, dict):
         body.pop("@odata.nextLink", None)
-    return Reply(body, reply.status)
+    return Reply(body, reply.status, {"Location": reply.location} if reply.location else None)
 
 
 def documented_body(replies: Sequence[DocumentedReply], request: Any) -> Any:

@@ -246,6 +246,10 @@ class Harness:
         assert (
             response.status_code == status
         ), f"status {response.status_code}, documented {status}: {response.text[:500]}"
+        if 300 <= status < 400:
+            assert response.headers.get(
+                "location"
+            ), "a documented redirect without a Location header"
         if not has_body:
             return
         actual = response.json()
