@@ -212,7 +212,9 @@ def _pair_examples(col: _Collected, stem: str) -> list[Example]:
         if kind == "request":
             current = index
             same = waiting and col.requests[waiting[-1]][0].method == col.requests[index][0].method
-            waiting = waiting + [index] if same else [index]
+            if not same:
+                waiting = []
+            waiting.append(index)  # not waiting + [index]: a long run of requests would copy it each time
         elif current is not None and current not in paired and index not in claimed:
             for alternative in waiting:  # "with a user token: ... with an app token: ..." then one response
                 paired.setdefault(alternative, col.responses[index][1])
