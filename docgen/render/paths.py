@@ -21,6 +21,8 @@ __all__ = ["PathTemplate", "StorePlan", "store_plan"]
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _PLAIN_SEGMENT = re.compile(r"^[A-Za-z0-9_.\-]+$")
+MAX_PATH = 2048
+"""Longest example path matched against the documented paths."""
 _GENERIC_ID = re.compile(r"^id(?:_?\d+)?$", re.IGNORECASE)
 _WORD_SEGMENT = re.compile(r"/([A-Za-z][A-Za-z0-9]*)/$")
 
@@ -120,7 +122,11 @@ class PathTemplate:
         return _compile("^" + "".join(parts) + "/?$")
 
     def match(self, concrete: str) -> tuple[str, ...] | None:
-        """The (decoded) parameter values of a concrete path, or None when it does not fit."""
+        """The (decoded) parameter values of a concrete path, or None when it does not fit
+        (a path longer than :data:`MAX_PATH` fits nothing: placeholders side by side in
+        one segment make a regular expression whose failures cost more than linear time)."""
+        if len(concrete) > MAX_PATH:
+            return None
         found = self._pattern().match("/" + concrete.strip().lstrip("/"))
         if found is None:
             return None
