@@ -121,6 +121,11 @@ def _parser() -> argparse.ArgumentParser:
         "--diff", action=argparse.BooleanOptionalAction, default=True, help="print unified diffs on stdout (default: on)"
     )
 
+    watch = command("watch", "generate, then again after each change to the pages, templates or settings", settings, reporting)
+    watch.add_argument("--serve", action="store_true", help="also serve the generated app, restarted after each good run")
+    watch.add_argument("--host", metavar="ADDRESS", help="address to serve on (default: 127.0.0.1)")
+    watch.add_argument("--port", type=int, metavar="N", help="port to serve on (default: 8000; 0: a free one)")
+
     codes = command("codes", "print the table of diagnostic codes")
     codes.add_argument("--format", choices=("markdown", "text"), default="text")
     return parser
@@ -521,6 +526,12 @@ def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
     return EXIT_OK if report.ok else EXIT_DRIFT
 
 
+def _cmd_watch(args: argparse.Namespace) -> int:
+    from docgen.watch import watch
+
+    return watch(args)
+
+
 # --------------------------------------------------------------------- codes
 
 _GROUPS = {
@@ -580,7 +591,7 @@ def _cmd_codes(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------- entry point
 
-_COMMANDS = {"parse": _cmd_parse, "generate": _cmd_generate, "check": _cmd_check, "codes": _cmd_codes}
+_COMMANDS = {"parse": _cmd_parse, "generate": _cmd_generate, "check": _cmd_check, "watch": _cmd_watch, "codes": _cmd_codes}
 
 
 def main(argv: list[str] | None = None) -> int:
