@@ -238,7 +238,8 @@ def test_a_crafted_entry_runs_no_code_and_is_a_miss(project: Path, reference: di
         db.execute("UPDATE entries SET value=? WHERE kind=? AND key=?", (_frame(kind, key, payload), kind, key))
     db.commit()
     db.close()
-    shutil.copytree(ROOT / "generated", project / "generated", dirs_exist_ok=True)
+    ignore = shutil.ignore_patterns(".mypy_cache", "__pycache__", ".pytest_cache")
+    shutil.copytree(ROOT / "generated", project / "generated", dirs_exist_ok=True, ignore=ignore)
     result = docgen(project, "check")
     assert result.returncode == 0, result.stderr[-3000:]
     assert not marker.exists()
