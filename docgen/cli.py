@@ -606,6 +606,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"docgen: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("docgen: interrupted; the output folder holds the old tree or the new one", file=sys.stderr)
+        return 130
     except Exception as error:  # the last line of defence: a bug in docgen, never a traceback
         if os.environ.get("DOCGEN_DEBUG"):
             raise

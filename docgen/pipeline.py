@@ -400,14 +400,32 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def pool(jobs: int) -> ProcessPoolExecutor:
-    """A process pool of ``jobs`` workers (forked where the system can, so workers start at once)."""
+@contextlib.contextmanager
+def pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool of ``jobs`` workers (forked where the system can, so workers start at once).
+
+    When the work is abandoned (Ctrl-C, an error), queued tasks are cancelled rather
+    than waited for; the workers ignore Ctrl-C and finish the task in hand.
+    """
     import concurrent.futures
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    executor = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init)
+    try:
+        yield executor
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown()
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the pool and reports it once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _parse_payload(rel: str, data: bytes, default_version: str, interface: bool) -> bytes:
