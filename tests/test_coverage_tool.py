@@ -123,3 +123,21 @@ def test_the_section_replaces_only_its_trees(tmp_path: Path) -> None:
     assert "sample v2" in text and "sample v1" not in text and "full v1" in text
     assert text.index("sample v2") < text.index("full v1")
     assert text.count(tool.BEGIN) == text.count(tool.END) == 1
+
+
+def test_a_test_passes_only_when_every_variant_does(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    junit.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="tests.v1_0.test_x" name="test_get[sync]"/>'
+        '<testcase classname="tests.v1_0.test_x" name="test_get[async]"/>'
+        '<testcase classname="tests.v1_0.test_x" name="test_list[sync]"/>'
+        '<testcase classname="tests.v1_0.test_x" name="test_list[async]">'
+        '<failure message="AssertionError: status 202, documented 200: {}"/></testcase>'
+        "</testsuite></testsuites>",
+        encoding="utf-8",
+    )
+    ok, runs, failures = tool.junit_results(junit)
+    assert runs == 4
+    assert ok == {("tests.v1_0.test_x", "test_get"): True, ("tests.v1_0.test_x", "test_list"): False}
+    assert tool.failure_kind(failures[("tests.v1_0.test_x", "test_list")]) == "AssertionError: status 202, documented 200"

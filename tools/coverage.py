@@ -400,6 +400,8 @@ class Examples:
     not_replayed: list[str]
     """The DG308 reasons, one per example left without a test."""
     pytest_line: str
+    failing: dict[str, list[str]] = field(default_factory=dict)
+    """Kind of failure -> the tests that fail so (a test once, by its first failing variant)."""
 
     @property
     def documented(self) -> int:
@@ -435,16 +437,37 @@ def test_functions(out: Path) -> set[tuple[str, str]]:
     return found
 
 
-def junit_results(junit: Path) -> tuple[dict[tuple[str, str], bool], int]:
-    """(module, test) -> all its variants passed, and how many variants ran."""
+def junit_results(junit: Path) -> tuple[dict[tuple[str, str], bool], int, dict[tuple[str, str], str]]:
+    """(module, test) -> all its variants passed; how many variants ran; the first failure of each failing test."""
     ok: dict[tuple[str, str], bool] = {}
+    failures: dict[tuple[str, str], str] = {}
     runs = 0
     for case in ET.parse(junit).getroot().iter("testcase"):
         runs += 1
         key = (case.get("classname", ""), re.sub(r"\[.*\]$", "", case.get("name", "")))
-        passed = not any(child.tag in ("failure", "error", "skipped") for child in case)
-        ok[key] = ok.get(key, True) and passed
-    return ok, runs
+        bad = [child for child in case if child.tag in ("failure", "error", "skipped")]
+        ok[key] = ok.get(key, True) and not bad
+        if bad:
+            failures.setdefault(key, bad[0].get("message") or bad[0].tag)
+    return ok, runs, failures
+
+
+def failure_kind(message: str) -> str:
+    """The kind of a test failure: its first line (with the first mismatch for a response), particulars left out."""
+    lines = message.strip().splitlines() or [""]
+    text = lines[0]
+    api = re.match(r"\S*ApiError: \S+ \S+: (\d{3}) (\w+)(?:: (.*))?", text)
+    if api:
+        text = f"the server answers {api.group(1)} {api.group(2)}" + (f": {api.group(3)}" if api.group(3) else "")
+    elif text.endswith("the documented one:") and len(lines) > 1:
+        text += " " + lines[1].strip()
+    text = re.sub(r"\$[^:\s]*", "$…", text)
+    text = re.sub(r"(?<=\s)/\S+", "…", re.sub(r"documented \d+ items", "documented items", text))
+    text = re.sub(r"\w+Client\.\w+\(\)", "a client method", text)
+    text = re.sub(r"(status \d+, documented \d+):.*", r"\1", text)
+    text = re.sub(r"'[^']*'|\"[^\"]*\"", "…", text)
+    text = re.sub(r"\b(?<!status )(?<!documented )\d+\b(?! \w+:)", "N", text)
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def dg308_reason(message: str) -> str:
@@ -458,11 +481,16 @@ def dg308_reason(message: str) -> str:
 def example_coverage(generated: Generated, junit: Path) -> Examples:
     """Run the generated tests and count them against the documented examples."""
     pytest_line = run_tests(generated.out, junit)
-    ok, runs = junit_results(junit) if junit.is_file() else ({}, 0)
+    ok, runs, failures = junit_results(junit) if junit.is_file() else ({}, 0, {})
     tests = test_functions(generated.out)
     passing = sum(1 for key in tests if ok.get(key, False))
     reasons = [dg308_reason(d["message"]) for d in generated.diagnostics if d.get("code") == "DG308"]
-    return Examples(len(tests), passing, runs, reasons, pytest_line)
+    failing: dict[str, list[str]] = {}
+    for key in sorted(tests):
+        if not ok.get(key, False):
+            kind = failure_kind(failures[key]) if key in failures else "did not run"
+            failing.setdefault(kind, []).append(f"`{key[0]}::{key[1]}`")
+    return Examples(len(tests), passing, runs, reasons, pytest_line, failing)
 
 
 # --------------------------------------------------------------------- the independent count
@@ -643,6 +671,11 @@ def tree_block(report: TreeReport, stamp: str) -> list[str]:
         f"`{e.pytest_line}`), {e.passing} passing in all variants; {len(e.not_replayed)} examples not replayed "
         "(DG308), by reason:",
         *[f"  - {n}: {reason}" for reason, n in Counter(e.not_replayed).most_common(8)],
+        f"- **Generated tests that fail in some variant**: {e.tests - e.passing}, by the first line of the failure:",
+        *[
+            f"  - {len(names)}: {kind}; e.g. {', '.join(names[:2])}"
+            for kind, names in sorted(e.failing.items(), key=lambda kv: -len(kv[1]))[:8]
+        ],
     ]
     if report.eval is not None:
         lines += _eval_lines(report)
