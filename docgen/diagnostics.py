@@ -79,6 +79,7 @@ CODES: dict[str, Code] = _codes(
     ("DG203", W, "permissions are still TODO"),
     ("DG204", W, "request body uses a property missing from the page's table"),
     ("DG205", W, "duplicate property in a table"),
+    ("DG206", W, "a resource page's JSON representation is not valid JSON"),
     # Examples (DG3xx)
     ("DG301", W, "example JSON body is malformed; recovered"),
     ("DG302", W, "example JSON body is malformed and cannot be recovered"),

@@ -9,7 +9,8 @@ from docgen.diagnostics import Diagnostic, SourceSpan, diag
 from docgen.model import Property, TypeDef, TypeKind
 from docgen.parse import sections
 from docgen.parse.annotations import block_type, read_annotation
-from docgen.parse.page import Comment, Heading, Page, Paragraph, Table
+from docgen.parse import jsontext
+from docgen.parse.page import Comment, Fence, Heading, Page, Paragraph, Table
 from docgen.parse.typecell import NAMESPACE, link_text, qualify
 
 _TITLE_RE = re.compile(
@@ -59,18 +60,41 @@ def _base_type(page: Page, annotation: dict[str, object]) -> str | None:
     return None
 
 
+def _check_representation(fence: Fence, path: str, diags: list[Diagnostic]) -> None:
+    """Report a JSON representation that is not JSON (docgen reads the tables, not this
+    block, but a reader copies it)."""
+    text = fence.content
+    if not text.lstrip().startswith(("{", "[")):
+        return
+    deep = jsontext.nesting_offset(text)
+    if deep is not None:
+        return  # the tables are what docgen reads; nothing to say about nesting here
+    try:
+        jsontext.loads(text)
+    except jsontext.Unrepresentable:
+        return
+    except ValueError as error:
+        line = fence.line + getattr(error, "lineno", 1)
+        reason = getattr(error, "msg", str(error))
+        diags.append(diag("DG206", f"JSON representation is not valid JSON: {reason}", SourceSpan(path, line, getattr(error, "colno", 1))))
+
+
 def extract_types(page: Page, version: str, title: str, diags: list[Diagnostic]) -> tuple[TypeDef, ...]:
     """The page's type (when it declares one) and any enum types its tables define."""
     name, annotation = _declared(page, title, diags)
     props: list[Property] = []
     enums: list[TypeDef] = []
     enum_name: str | None = None
+    checked = False
     for p in sections.placed(page):
         block = p.block
         if isinstance(block, Heading):
             m = _ENUM_HEADING_RE.match(block.text.strip())
             enum_name = m.group(1) if m else None
             continue
+        if isinstance(block, Fence) and p.h2 == "json representation" and not checked:
+            checked = True
+            _check_representation(block, page.path, diags)
         if not isinstance(block, Table):
             continue
         sections.check_cells(block, page.path, diags)
