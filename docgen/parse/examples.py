@@ -199,11 +199,14 @@ def _concrete_path(url: str) -> str:
     return t.rstrip("/") or "/"
 
 
+_BYTE_COUNT = re.compile(r"[0-9]{1,18}")
+
+
 def _check_length(parts: Parsed, body: Body | None, content_span: SourceSpan, diags: list[Diagnostic]) -> None:
     index = next((i for i, h in enumerate(parts.headers) if h.name.lower() == "content-length"), None)
-    if index is None or body is None or not parts.headers[index].value.strip().isdigit():
-        return
-    declared = parts.headers[index].value
+    if index is None or body is None or not _BYTE_COUNT.fullmatch(parts.headers[index].value.strip()):
+        return  # no count to check: none given, or not a plain number of bytes (e.g. 5,000 digits, '²')
+    declared = parts.headers[index].value.strip()
     span = SourceSpan(content_span.path, content_span.line + parts.header_offsets[index])
     actual = len(body.text.encode("utf-8"))
     if int(declared) != actual:
