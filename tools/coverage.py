@@ -669,9 +669,10 @@ def tree_block(report: TreeReport, stamp: str) -> list[str]:
         *_misses("Request lines the client does not reach", c),
         f"- **Examples**: {e.tests} generated tests ({e.variants} runs with their variants; pytest: "
         f"`{e.pytest_line}`), {e.passing} passing in all variants; {len(e.not_replayed)} examples not replayed "
-        "(DG308), by reason:",
+        "(DG308)" + (", by reason:" if e.not_replayed else "."),
         *[f"  - {n}: {reason}" for reason, n in Counter(e.not_replayed).most_common(8)],
-        f"- **Generated tests that fail in some variant**: {e.tests - e.passing}, by the first line of the failure:",
+        f"- **Generated tests that fail in some variant**: {e.tests - e.passing}"
+        + (", by the first line of the failure:" if e.failing else "."),
         *[
             f"  - {len(names)}: {kind}; e.g. {', '.join(names[:2])}"
             for kind, names in sorted(e.failing.items(), key=lambda kv: -len(kv[1]))[:8]
