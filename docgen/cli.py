@@ -466,7 +466,8 @@ def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
             return _os_error(error, config.out)
     if report.recovered:
         print(f"docgen: undid an interrupted earlier run in {os.path.relpath(config.out)}", file=sys.stderr)
-    print(_write_summary(report, config.out), file=sys.stderr)
+    if args.diagnostics_format != "json":  # with json, stderr holds the one JSON document only
+        print(_write_summary(report, config.out), file=sys.stderr)
     return EXIT_ERROR if failing else EXIT_OK
 
 

@@ -738,7 +738,7 @@ def section(blocks: Mapping[str, list[str]], notes: Iterable[str] = ()) -> list[
         "aside) that the version's app has a route for; the same lines that the sync client sends when its method is",
         "called with that path's parameters (over `httpx.MockTransport`); and documented examples (the generated",
         "tests plus the examples docgen reports as not replayed, DG308) whose test passes in every variant.",
-        "`python tools/quality.py` rewrites this file without this section: run `tools/coverage.py` after it.",
+        "`python tools/quality.py` keeps this section as it is; `python tools/coverage.py` refreshes it.",
         "",
         *notes,
     ]

@@ -101,6 +101,17 @@ def section(name: str, tree: str) -> list[str]:
     ]
 
 
+def _coverage_block(path: Path) -> str:
+    """The coverage section that ``tools/coverage.py`` wrote (between its markers), or ''."""
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find("<!-- coverage:begin -->"), text.find("<!-- coverage:end -->")
+    if start < 0 or end < start:
+        return ""
+    return text[start : end + len("<!-- coverage:end -->")]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sample", action="store_true", help="score the sample only")
@@ -125,7 +136,11 @@ def main() -> int:
     notes = ROOT / "docs" / "quality-notes.md"
     if notes.is_file():
         body += [notes.read_text(encoding="utf-8").rstrip(), ""]
-    (ROOT / "docs" / "quality.md").write_text("\n".join(body), encoding="utf-8")
+    target = ROOT / "docs" / "quality.md"
+    kept = _coverage_block(target)  # tools/coverage.py owns that block: kept as it is
+    if kept:
+        body += [kept, ""]
+    target.write_text("\n".join(body), encoding="utf-8")
     print(f"wrote {ROOT / 'docs' / 'quality.md'}")
     return 0
 
