@@ -27,6 +27,8 @@ class TypeIndex:
     """The types of one API version, with the properties each model has (inherited too)."""
 
     def __init__(self, version: ApiVersion) -> None:
+        self.version = version
+        """The version indexed."""
         self.types: dict[str, TypeDef] = {}
         for typedef in version.types:
             self.types.setdefault(typedef.name.lower(), typedef)

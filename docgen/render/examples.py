@@ -87,10 +87,52 @@ def example_templates(operation: Operation) -> list[PathTemplate]:
     return found
 
 
-def route_of(operation: Operation, path: str) -> tuple[PathTemplate, tuple[str, ...]] | None:
+Served = dict[str, tuple[list[PathTemplate], list[PathTemplate]]]
+"""Operation id -> (its documented paths that it serves, its own first; the paths only its
+examples use that it serves): one route per method and path in a version."""
+
+_SERVED: dict[int, tuple[ApiVersion, Served]] = {}
+
+
+def served_paths(version: ApiVersion) -> Served:
+    """What each operation of ``version`` serves (computed once per version).
+
+    Every operation keeps its own path; each other path goes to the first operation
+    (in resource and operation order) that has it, unless a route of the same method
+    and shape is taken: one route per method and path.
+    """
+    known = _SERVED.get(id(version))
+    if known is not None and known[0] is version:
+        return known[1]
+    ops = [op for resource in version.resources for op in resource.operations]
+    taken: set[tuple[str, str]] = set()
+    found: Served = {}
+    for op in ops:
+        primary = PathTemplate.parse(op.path)
+        found[op.id] = ([primary], [])
+        taken.add((op.method.upper(), primary.shape))
+    for extra in (0, 1):
+        for op in ops:
+            for template in example_templates(op) if extra else served_templates(op)[1:]:
+                key = (op.method.upper(), template.shape)
+                if key not in taken:
+                    taken.add(key)
+                    found[op.id][extra].append(template)
+    if len(_SERVED) > 64:
+        _SERVED.clear()
+    _SERVED[id(version)] = (version, found)
+    return found
+
+
+def route_of(
+    operation: Operation, path: str, served: tuple[list[PathTemplate], list[PathTemplate]] | None = None
+) -> tuple[PathTemplate, tuple[str, ...]] | None:
     """The served path that a concrete request path fits, and its parameter values
-    (a value the example left as a placeholder, ``{id}``, made a realistic id)."""
-    for template in served_templates(operation) + example_templates(operation):
+    (a value the example left as a placeholder, ``{id}``, made a realistic id).
+
+    ``served``: the operation's entry of :func:`served_paths` (else every path of its own)."""
+    templates = served[0] + served[1] if served is not None else served_templates(operation) + example_templates(operation)
+    for template in templates:
         values = template.match(path)
         if values is not None:
             return template, tuple(
@@ -118,10 +160,11 @@ def replayable(
     bodies are also checked against the documented types, as the generated
     models will read them.
     """
-    reason = _replay_reason(example, operation)
-    if reason is not None or version is None:
+    index = None if version is None else version if isinstance(version, TypeIndex) else TypeIndex(version)
+    served = None if index is None else served_paths(index.version).get(operation.id)
+    reason = _replay_reason(example, operation, served)
+    if reason is not None or index is None:
         return reason
-    index = version if isinstance(version, TypeIndex) else TypeIndex(version)
     return _type_reason(example, operation, index)
 
 
@@ -149,7 +192,9 @@ def _type_reason(example: Example, operation: Operation, index: TypeIndex) -> st
     return None
 
 
-def _replay_reason(example: Example, operation: Operation) -> str | None:
+def _replay_reason(
+    example: Example, operation: Operation, served: tuple[list[PathTemplate], list[PathTemplate]] | None
+) -> str | None:
     request, response = example.request, example.response
     if response is None:
         return "no documented response"
@@ -157,7 +202,7 @@ def _replay_reason(example: Example, operation: Operation) -> str | None:
         return f"documented status {response.status} is not a success"
     if request.method.upper() != operation.method.upper():
         return f"example method {request.method} differs from the operation's {operation.method}"
-    route = route_of(operation, request.path)
+    route = route_of(operation, request.path, served)
     if route is None:
         return f"example path {request.path!r} fits none of the operation's paths ({operation.path!r}...)"
     if request.body is not None and request.body.text.strip() and not request.body.is_json:
@@ -299,6 +344,7 @@ class ExamplePlanner:
 
     def __init__(self, operations: list[Operation], index: TypeIndex) -> None:
         self.index = index
+        self.served = served_paths(index.version)
         self.routes: dict[tuple[str, tuple[str, ...]], list[Operation]] = {}
         for op in operations:
             template = PathTemplate.parse(op.path)
@@ -325,7 +371,7 @@ class ExamplePlanner:
 
     def seeds(self, op: Operation, example: Example, fallback: JsonValue) -> list[SeedView]:
         """What the store must hold before ``example`` is sent (empty when nothing)."""
-        route = route_of(op, example.request.path)
+        route = route_of(op, example.request.path, self.served.get(op.id))
         if route is None:
             return []
         template, values = route
@@ -405,7 +451,7 @@ class ExamplePlanner:
     ) -> ExampleTest:
         """The test replaying a replayable example."""
         assert example.response is not None
-        route = route_of(op, example.request.path)
+        route = route_of(op, example.request.path, self.served.get(op.id))
         assert route is not None
         template, values = route
         seeds = self.seeds(op, example, fallback)
@@ -429,7 +475,7 @@ class ExamplePlanner:
             args.append(("params", "params"))
         has_response, response = _json(example.response.body)
         source = example.source
-        raw = template not in served_templates(op)
+        raw = template not in self.served.get(op.id, ([], []))[0]
         return ExampleTest(
             name=call.name,
             attr=call.attr,

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from docgen import names
 from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
-from docgen.render.examples import BODY_METHODS, example_templates, served_templates
+from docgen.render.examples import BODY_METHODS, served_paths
 from docgen.render.paths import PathTemplate, StorePlan, store_plan
 from docgen.render.text import doc_text
 from docgen.render.types import TypeMap, collection_item, is_collection
@@ -242,7 +242,7 @@ class VersionContext:
             )
         self._fields: dict[str, dict[str, str]] = {}
         self._operations: dict[int, OperationView] = {}
-        self.served = _served(version)
+        self.served = served_paths(version)
         """Operation id -> (its documented paths, its own first; the paths only its
         examples use), each taken by no operation before it."""
 
@@ -481,32 +481,6 @@ _DECORATORS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIO
 
 def _words(annotation: str) -> set[str]:
     return set(annotation.replace("[", " ").replace("]", " ").replace("|", " ").split())
-
-
-def _served(version: ApiVersion) -> dict[str, tuple[list[PathTemplate], list[PathTemplate]]]:
-    """Operation id -> the paths its routes serve: its documented request lines (its own
-    path first), and the paths only its examples use (see ``VersionContext.served``).
-
-    Every operation keeps its own path; each other path goes to the first operation
-    (in resource and operation order) that has it, unless a route of the same method
-    and shape is taken: one route per method and path.
-    """
-    ops = [op for resource in version.resources for op in resource.operations]
-    taken: set[tuple[str, str]] = set()
-    found: dict[str, tuple[list[PathTemplate], list[PathTemplate]]] = {}
-    for op in ops:
-        primary = PathTemplate.parse(op.path)
-        found[op.id] = ([primary], [])
-        taken.add((op.method.upper(), primary.shape))
-    for extra in (0, 1):
-        for op in ops:
-            more = example_templates(op) if extra else served_templates(op)[1:]
-            for template in more:
-                key = (op.method.upper(), template.shape)
-                if key not in taken:
-                    taken.add(key)
-                    found[op.id][extra].append(template)
-    return found
 
 
 def _example_route(name: str, op: Operation, template: PathTemplate, number: int) -> RouteView:
