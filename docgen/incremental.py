@@ -41,7 +41,7 @@ import docgen
 from docgen.cache import DIRNAME, Cache, digest, dist_version, dumps, loads_checked, source_digest
 from docgen.config import Config
 from docgen.diagnostics import Diagnostic
-from docgen.model import DocSet, Operation, PageModel, Resource, TypeDef
+from docgen.model import DocSet, Operation, Resource, TypeDef
 from docgen.pipeline import (
     LoadedPages,
     SpecsRead,

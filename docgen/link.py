@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
-from docgen.model import ApiVersion, DocSet, Operation, PageModel, Property, Resource, TypeDef
+from docgen.model import ApiVersion, DocSet, Operation, PageModel, Resource, TypeDef
 
 _BUILTIN = {"microsoft.graph.json"}
 _COLL_RE = re.compile(r"^Collection\((.*)\)$")

@@ -13,7 +13,7 @@ from docgen.model import Link, Operation, PageKind, PageModel, TypeDef
 from docgen.parse.api_page import collect
 from docgen.parse.markdown import read_page
 from docgen.parse.operations import build_operations
-from docgen.parse.page import Heading, Page, Paragraph
+from docgen.parse.page import Heading, Page
 from docgen.parse.resource_page import extract_types
 from docgen.parse.sections import page_description
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 from docgen.model import ApiVersion, Body, Example, JsonValue, Operation, Resource
 from docgen.render.conform import TypeIndex, mismatch
-from docgen.render.paths import PathTemplate, StorePlan, store_plan
+from docgen.render.paths import PathTemplate, store_plan
 from docgen.render.text import doc_text, py_literal
 from docgen.render.types import is_collection
 

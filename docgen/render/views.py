@@ -13,7 +13,7 @@ from functools import cached_property
 from docgen import names
 from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
 from docgen.render.examples import BODY_METHODS, served_paths
-from docgen.render.paths import PathTemplate, StorePlan, store_plan
+from docgen.render.paths import PathTemplate, store_plan
 from docgen.render.text import doc_text
 from docgen.render.types import TypeMap, collection_item, is_collection
 
@@ -151,14 +151,6 @@ class OperationView:
     """Escaped docstring."""
     method: str
     """HTTP method as a literal (``'POST'``)."""
-    decorator: str
-    """``post``, ``get``, ... (the FastAPI router method)."""
-    route: str
-    """The FastAPI route path as a literal."""
-    client_path: str
-    """Expression building the request path in the client (parameters percent-encoded)."""
-    server_path: str
-    """Expression building the concrete path in the in-memory service."""
     params: tuple[ParamView, ...]
     """Path parameters of its documented paths: those of every path first (the client's)."""
     service_params: tuple[ParamView, ...]
@@ -194,12 +186,6 @@ class OperationView:
     """Annotation of the result, or of one item for a collection."""
     service_return: str
     """Return annotation of the service method."""
-    store: StorePlan
-    """How the in-memory service serves it."""
-    collection_path: str
-    """Expression of the store collection (or singleton) path."""
-    key: str
-    """The parameter holding the entity id (item operations)."""
     server_times: str
     """Literal tuple of read-only timestamp properties set on create."""
 
@@ -393,7 +379,6 @@ class VersionContext:
 
     def _operation_view(self, op: Operation) -> OperationView:
         template = PathTemplate.parse(op.path)
-        plan = store_plan(op.kind, template)
         qualify = lambda name: f"_models.{name}"  # noqa: E731
         body_class = self.types.model_class(op.request_type)
         has_body = op.method.upper() in BODY_METHODS
@@ -429,16 +414,14 @@ class VersionContext:
         params = _union_params(templates)
         service_params = _union_params(templates + extra)
         routes, via = _routes(name, op, templates, params, set(self.op_names.values()))
-        routes += tuple(_example_route(name, op, t, len(routes) + i + 1) for i, t in enumerate(extra))
+        routes += tuple(
+            _route_view(f"{name}_{len(routes) + i + 1}_example", op, t, "", client=False) for i, t in enumerate(extra)
+        )
         return OperationView(
             name=name,
             client_name=self.client_methods.get(op.id, name),
             doc=_doc(op.title + ".", op.description) or doc_text(op.id),
             method=repr(op.method.upper()),
-            decorator=op.method.lower() if op.method.upper() in _DECORATORS else "api_route",
-            route=repr(template.route()),
-            client_path=template.expression(quote="path_value"),
-            server_path=template.expression(),
             params=params,
             service_params=service_params,
             routes=routes,
@@ -460,9 +443,6 @@ class VersionContext:
             item=f"_models.{item_class}" if item_class is not None else "",
             item_annotation=item_annotation,
             service_return=service_return,
-            store=plan,
-            collection_path=template.expression(plan.segments),
-            key=template.names[plan.key] if plan.key is not None else "",
             server_times=repr(self.server_times(op)),
         )
 
@@ -483,11 +463,11 @@ def _words(annotation: str) -> set[str]:
     return set(annotation.replace("[", " ").replace("]", " ").replace("|", " ").split())
 
 
-def _example_route(name: str, op: Operation, template: PathTemplate, number: int) -> RouteView:
+def _route_view(handler: str, op: Operation, template: PathTemplate, condition: str, client: bool) -> RouteView:
     method = op.method.upper()
     plan = store_plan(op.kind, template)
     return RouteView(
-        handler=f"{name}_{number}_example",
+        handler=handler,
         method=repr(method),
         decorator=method.lower() if method in _DECORATORS else "api_route",
         route=repr(template.route()),
@@ -496,8 +476,8 @@ def _example_route(name: str, op: Operation, template: PathTemplate, number: int
         client_path=template.expression(quote="path_value"),
         action=repr(plan.action),
         segments=plan.segments,
-        condition="",
-        client=False,
+        condition=condition,
+        client=client,
     )
 
 
@@ -517,7 +497,6 @@ def _routes(
 ) -> tuple[tuple[RouteView, ...], str]:
     """The routes of an operation and, when some paths have the same parameters, the
     annotation of the client's ``via`` keyword that picks one of them."""
-    method = op.method.upper()
     optional = [p.name for p in params if not p.required]
     by_params: dict[frozenset[str], list[int]] = {}
     for index, template in enumerate(templates):
@@ -531,24 +510,10 @@ def _routes(
         if ambiguous and len(group) > 1:
             chosen = f"via == {template.plain()!r}"
             conditions.append(f"(via is None or {chosen})" if group[0] == index else chosen)
-        plan = store_plan(op.kind, template)
         handler = name if index == 0 else f"{name}_{index + 1}"
         while index and handler in taken:
             handler += "_"
-        routes.append(
-            RouteView(
-                handler=handler,
-                method=repr(method),
-                decorator=method.lower() if method in _DECORATORS else "api_route",
-                route=repr(template.route()),
-                template=repr(template.plain()),
-                params=template.names,
-                client_path=template.expression(quote="path_value"),
-                action=repr(plan.action),
-                segments=plan.segments,
-                condition=" and ".join(conditions),
-            )
-        )
+        routes.append(_route_view(handler, op, template, " and ".join(conditions), client=True))
     via = ""
     if ambiguous:
         choices = ", ".join(repr(t.plain()) for t in templates)
