@@ -27,6 +27,7 @@ from docgen.parse.annotations import block_type, read_annotation
 from docgen.parse.examples import looks_like_request, looks_like_response, parse_request, parse_response
 from docgen.parse.inline import links
 from docgen.parse.page import Comment, Fence, Page, Paragraph, Table, TabMarker
+from docgen.parse.query_options import QueryProse, is_query_section, query_table
 from docgen.parse.request_line import parse_request_line
 from docgen.parse.typecell import link_text, qualify
 
@@ -39,6 +40,10 @@ _STANDARD_HEADERS = {"authorization", "content-type", "content-length", "accept"
 class _Collected:
     lines: list[RequestLine] = field(default_factory=list)
     headers: list[Parameter] = field(default_factory=list)
+    query_prose: list[QueryProse] = field(default_factory=list)
+    """Paragraphs of the query parameter sections (which system options are supported)."""
+    query_params: list[Parameter] = field(default_factory=list)
+    """Rows of query and function parameter tables."""
     body_props: list[Property] = field(default_factory=list)
     body_type: str | None = None
     perms: list[Permission] = field(default_factory=list)
@@ -87,6 +92,8 @@ def _request_lines(fence: Fence, path: str, col: _Collected, diags: list[Diagnos
 
 
 def _prose(p: sections.Placed, block: Paragraph, col: _Collected) -> None:
+    if is_query_section(p.h2, p.h3):
+        col.query_prose.append(QueryProse(block.raw, block.line))
     if p.h2.startswith("request body") and col.body_type is None:
         col.body_type = _link_type(block.raw)
     if p.h2 == "response" and col.status is None:
@@ -105,14 +112,18 @@ def _table(p: sections.Placed, table: Table, path: str, col: _Collected, diags: 
         name_col = sections.column(table, "header", "name")
         desc_col = sections.column(table, "value", "description")
         for row in table.rows:
-            name = link_text(sections.cell(row.cells, name_col or 0))
+            name = link_text(sections.cell(row.cells, name_col or 0)).split(":", 1)[0].strip()
             if not name or name.lower() in _STANDARD_HEADERS:
+                continue
+            if any(known.name.lower() == name.lower() for known in col.headers):  # Prefer: a, Prefer: b
                 continue
             desc = link_text(sections.cell(row.cells, desc_col or 1))
             required = "required" in desc.lower() and "not required" not in desc.lower()
             col.headers.append(
                 Parameter(name, "header", "Edm.String", desc, required, SourceSpan(path, row.line))
             )
+    elif is_query_section(p.h2, p.h3):
+        col.query_params.extend(query_table(table, path))
     elif (p.h2.startswith("request body") or p.h3.startswith("request body")) and sections.is_property_table(table):
         col.body_props.extend(sections.properties(table, path, diags))
 

@@ -10,6 +10,7 @@ from docgen.diagnostics import Diagnostic, SourceSpan, diag
 from docgen.model import Example, Operation, OperationKind, Parameter, RequestLine
 from docgen.parse.api_page import _Collected, _pair_examples
 from docgen.parse.page import Page
+from docgen.parse.query_options import SYSTEM_OPTIONS, options_from_prose
 from docgen.parse.request_line import (
     KNOWN_VERSIONS,
     ends_in_collection,
@@ -21,6 +22,7 @@ from docgen.parse.typecell import PRIMITIVES, qualify
 
 _SERVER_SET_RE = re.compile(r"^(id|createdDateTime|lastModifiedDateTime)$", re.I)
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+_FUNCTION_ARG_RE = re.compile(r"[(,]\s*([A-Za-z_]\w*)\s*=")
 
 
 def build_operations(
@@ -154,6 +156,25 @@ def _path_params(path: str, source: SourceSpan) -> tuple[Parameter, ...]:
     )
 
 
+def _query_params(
+    col: _Collected, path: str, lines: tuple[RequestLine, ...], collection: bool
+) -> tuple[Parameter, ...]:
+    """The system query options the page supports, then the other query parameters its
+    tables document (those the request lines take as placeholders are path parameters)."""
+    in_path = {name.lower() for ln in lines for name in _PLACEHOLDER_RE.findall(ln.path)}
+    in_path |= {name.lower() for ln in lines for name in _FUNCTION_ARG_RE.findall(ln.text)}  # f(period='{x}')
+    found: dict[str, Parameter] = {}
+    for option, line in options_from_prose(col.query_prose, collection):
+        found.setdefault(
+            option, Parameter(option, "query", SYSTEM_OPTIONS[option], "", False, SourceSpan(path, line))
+        )
+    for param in col.query_params:
+        key = param.name.lower()
+        if key not in in_path and key not in found:
+            found[key] = param
+    return tuple(found.values())
+
+
 def _server_set(op_kind: OperationKind, col: _Collected, examples: list[Example], diags: list[Diagnostic]) -> None:
     if op_kind != "create":
         return
@@ -244,7 +265,9 @@ def _operation(
         method=method,
         path=path,
         paths=lines,
-        parameters=_path_params(path, lines[0].source) + tuple(col.headers),
+        parameters=_path_params(path, lines[0].source)
+        + _query_params(col, page.path, lines, kind == "list" or coll)
+        + tuple(col.headers),
         request_type=request_type,
         request_properties=tuple(col.body_props),
         response_type=response_type,

@@ -293,6 +293,8 @@ class TestCall:
     """The client method takes ``via`` (paths with the same parameters)."""
     body_class: str | None
     """The model class of the request body, when it is one."""
+    options: tuple[tuple[str, str, str], ...] = ()
+    """The client method's typed query options: (documented name, keyword, annotation)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,8 +473,13 @@ class ExamplePlanner:
             args.append(("body", "body"))
         params = ""
         if example.request.query:
-            params = py_literal(dict(parse_qsl(example.request.query, keep_blank_values=True)))
-            args.append(("params", "params"))
+            raw_call = template not in self.served.get(op.id, ([], []))[0]  # no client method: all as params
+            options = () if raw_call else call.options
+            typed, rest = typed_options(parse_qsl(example.request.query, keep_blank_values=True), options)
+            args.extend(typed)
+            if rest:
+                params = py_literal(rest)
+                args.append(("params", "params"))
         has_response, response = _json(example.response.body)
         source = example.source
         raw = template not in self.served.get(op.id, ([], []))[0]
@@ -493,6 +500,56 @@ class ExamplePlanner:
             raw_path=repr(template.fill(values)) if raw else "",
             http_method=repr(op.method.upper()) if raw else "",
         )
+
+
+def split_list(text: str) -> list[str]:
+    """``a, b(c,d)`` -> ``['a', 'b(c,d)']``: as the generated runtime splits a list option."""
+    items: list[str] = []
+    depth, start, quoted = 0, 0, False
+    for index, char in enumerate(text):
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            items.append(text[start:index].strip())
+            start = index + 1
+    items.append(text[start:].strip())
+    return [item for item in items if item]
+
+
+def typed_options(
+    pairs: list[tuple[str, str]], options: tuple[tuple[str, str, str], ...]
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """An example's query parameters as the client's typed keywords (name, literal) where the
+    operation documents them and the value fits the type; the rest as a ``params`` mapping."""
+    by_name = {original.lower(): (name, annotation) for original, name, annotation in options}
+    typed: list[tuple[str, str]] = []
+    rest: dict[str, str] = {}
+    given: set[str] = set()
+    for key, value in pairs:
+        found = by_name.get(key.lower())
+        literal = _option_literal(value, found[1]) if found is not None and found[0] not in given else None
+        if found is None or literal is None:
+            rest[key] = value
+            continue
+        typed.append((found[0], literal))
+        given.add(found[0])
+    return typed, rest
+
+
+def _option_literal(value: str, annotation: str) -> str | None:
+    if annotation.startswith("int"):
+        return repr(int(value)) if value.isdigit() and len(value) < 10 else None
+    if annotation.startswith("bool"):
+        return repr(value.lower() == "true") if value.lower() in ("true", "false") else None
+    if annotation.startswith("Sequence"):
+        return py_literal(split_list(value))
+    return repr(value)
 
 
 def _key(item: JsonValue, index: int) -> str:

@@ -25,7 +25,7 @@ from docgen.render.views import VersionContext
 
 __all__ = ["RUNTIME_MODULES", "Renderer", "builtin_templates"]
 
-RUNTIME_MODULES = ("errors", "models", "client", "server", "store", "testing")
+RUNTIME_MODULES = ("errors", "models", "client", "server", "store", "testing", "filters", "query", "delta")
 """The static support modules of ``<package>/_runtime/``."""
 
 
@@ -318,6 +318,7 @@ class Renderer:
                     attr=attribute,
                     method=view.client_name,
                     iterator=view.kind == "iterator",
+                    options=tuple((o.raw, o.name, o.annotation) for o in view.query),
                     params=tuple(p.name for p in view.params),
                     via=bool(view.via),
                     body_class=ctx.types.model_class(op.request_type),

@@ -22,6 +22,7 @@ __all__ = [
     "FieldView",
     "ModelView",
     "OperationView",
+    "OptionView",
     "ParamView",
     "RouteView",
     "VersionContext",
@@ -111,6 +112,51 @@ class ParamView:
 
 
 @dataclass(frozen=True, slots=True)
+class OptionView:
+    """A documented query parameter or request header: a keyword of the client method."""
+
+    name: str
+    """The keyword (``top``, ``select``, ``consistency_level``)."""
+    original: str
+    """The documented name, as a literal (``'$top'``, ``'ConsistencyLevel'``)."""
+    annotation: str
+    """The client's annotation, default included (``int | None = None``)."""
+    doc: str
+    """Escaped description."""
+    raw: str = ""
+    """The documented name as written (for matching an example's query, never printed)."""
+
+
+_OPTION_ANNOTATIONS = {
+    "Edm.Int32": "int | None = None",
+    "Edm.Int64": "int | None = None",
+    "Edm.Boolean": "bool | None = None",
+    "Collection(Edm.String)": "Sequence[str] | None = None",
+}
+
+
+def _option_views(op: Operation, location: str, taken: list[str]) -> tuple[OptionView, ...]:
+    params = list({p.name: p for p in reversed(op.parameters) if p.location == location}.values())[::-1]
+    chosen = names.option_names([p.name for p in params], taken)
+    return tuple(
+        OptionView(
+            chosen[p.name],
+            repr(p.name),
+            _OPTION_ANNOTATIONS.get(p.type, "str | None = None") if location == "query" else "str | None = None",
+            _doc(p.description) or doc_text(f"The {p.name} {'query parameter' if location == 'query' else 'header'}."),
+            p.name,
+        )
+        for p in params
+    )
+
+
+def is_delta(op: Operation) -> bool:
+    """A delta function: a GET whose path ends in ``delta`` or ``delta()``."""
+    last = op.path.rstrip("/").rsplit("/", 1)[-1].lower()
+    return op.method.upper() == "GET" and last in ("delta", "delta()")
+
+
+@dataclass(frozen=True, slots=True)
 class RouteView:
     """One documented request line of an operation: a server route and a client path."""
 
@@ -188,6 +234,12 @@ class OperationView:
     """Return annotation of the service method."""
     server_times: str
     """Literal tuple of read-only timestamp properties set on create."""
+    query: tuple[OptionView, ...] = ()
+    """Its documented query parameters (system query options and others)."""
+    headers: tuple[OptionView, ...] = ()
+    """Its documented request headers (beyond Authorization, Content-Type, Accept)."""
+    delta: bool = False
+    """A delta function: the client returns the items and the link to resume from."""
 
 
 class VersionContext:
@@ -397,7 +449,11 @@ class VersionContext:
         item_annotation = (
             self.types.annotation(item_type, qualify) if item_type is not None else "Any"
         )
-        if collection:
+        delta = collection and is_delta(op)
+        if delta:
+            kind = "delta"
+            service_return = f"Sequence[{item_annotation}] | Reply"
+        elif collection:
             kind = "iterator"
             service_return = f"Sequence[{item_annotation}] | Reply"
         elif response is None:
@@ -414,6 +470,9 @@ class VersionContext:
         params = _union_params(templates)
         service_params = _union_params(templates + extra)
         routes, via = _routes(name, op, templates, params, set(self.op_names.values()))
+        taken = [p.name for p in service_params]
+        query = _option_views(op, "query", taken)
+        headers = _option_views(op, "header", taken + [o.name for o in query])
         routes += tuple(
             _route_view(f"{name}_{len(routes) + i + 1}_example", op, t, "", client=False) for i, t in enumerate(extra)
         )
@@ -444,6 +503,9 @@ class VersionContext:
             item_annotation=item_annotation,
             service_return=service_return,
             server_times=repr(self.server_times(op)),
+            query=query,
+            headers=headers,
+            delta=delta,
         )
 
     def client_attribute(self, resource: Resource) -> str:

@@ -119,6 +119,7 @@ class Session(_Base):
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send a request; raise :class:`ApiError` for an error status."""
         response = self.http.request(
@@ -126,7 +127,7 @@ class Session(_Base):
             self._url(path),
             params=params,
             json=to_json(json) if json is not None else None,
-            headers=self._headers,
+            headers={**self._headers, **headers} if headers else self._headers,
         )
         return _check(response)
 
@@ -137,9 +138,10 @@ class Session(_Base):
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send a request and return its decoded body."""
-        return decode(self.request(method, path, params=params, json=json))
+        return decode(self.request(method, path, params=params, json=json, headers=headers))
 
     def paginate(
         self,
@@ -148,9 +150,10 @@ class Session(_Base):
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Iterator[Any]:
         """Items of a collection, following ``@odata.nextLink`` until the last page."""
-        body = self.call(method, path, params=params, json=json)
+        body = self.call(method, path, params=params, json=json, headers=headers)
         seen: set[str] = set()
         while True:
             items, link = _items(body)
@@ -158,7 +161,7 @@ class Session(_Base):
             if not link or link in seen:
                 return
             seen.add(link)
-            body = self.call("GET", link)
+            body = self.call("GET", link, headers=headers)
 
     def close(self) -> None:
         """Close the ``httpx.Client`` if this session made it."""
@@ -205,6 +208,7 @@ class AsyncSession(_Base):
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send a request; raise :class:`ApiError` for an error status."""
         response = await self.http.request(
@@ -212,7 +216,7 @@ class AsyncSession(_Base):
             self._url(path),
             params=params,
             json=to_json(json) if json is not None else None,
-            headers=self._headers,
+            headers={**self._headers, **headers} if headers else self._headers,
         )
         return _check(response)
 
@@ -223,9 +227,10 @@ class AsyncSession(_Base):
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send a request and return its decoded body."""
-        return decode(await self.request(method, path, params=params, json=json))
+        return decode(await self.request(method, path, params=params, json=json, headers=headers))
 
     async def paginate(
         self,
@@ -234,9 +239,10 @@ class AsyncSession(_Base):
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[Any]:
         """Items of a collection, following ``@odata.nextLink`` until the last page."""
-        body = await self.call(method, path, params=params, json=json)
+        body = await self.call(method, path, params=params, json=json, headers=headers)
         seen: set[str] = set()
         while True:
             items, link = _items(body)
@@ -245,7 +251,7 @@ class AsyncSession(_Base):
             if not link or link in seen:
                 return
             seen.add(link)
-            body = await self.call("GET", link)
+            body = await self.call("GET", link, headers=headers)
 
     async def aclose(self) -> None:
         """Close the ``httpx.AsyncClient`` if this session made it."""

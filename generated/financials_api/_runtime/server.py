@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Route
 
 from .errors import ServiceError, odata_error
+from .query import absolute_links
 
 __all__ = [
     "CALLER",
@@ -107,6 +108,7 @@ def respond(result: Any, status: int, request: Request) -> Response:
     if status == 204 or body is None:
         return Response(status_code=status, headers=headers)
     if isinstance(body, dict):
+        body = absolute_links(body, str(request.base_url))
         if "@odata.context" not in body:
             body = {"@odata.context": f"{request.base_url}$metadata", **body}
         count = request.query_params.get("$count", "")

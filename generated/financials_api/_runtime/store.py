@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .errors import NotFound
+from .query import Query, apply_entity, apply_list, local_link
 from .server import CALLER, QUERY, Reply
 
 __all__ = [
@@ -95,7 +96,8 @@ def documented(replies: Sequence[DocumentedReply], path: str, request: Any) -> R
     """The documented reply for a request, else 204 with no body.
 
     Its ``@odata.nextLink`` is left out: the documented link names the docs' host,
-    and this service has no next page to serve, so a client must not follow it.
+    and this service has no next page to serve, so a client must not follow it. Its
+    ``@odata.deltaLink`` is kept, as a link to this service.
     """
     reply = pick_reply(replies, path, request)
     if reply is None:
@@ -103,6 +105,8 @@ def documented(replies: Sequence[DocumentedReply], path: str, request: Any) -> R
     body = copy.deepcopy(reply.body)
     if isinstance(body, dict):
         body.pop("@odata.nextLink", None)
+        if isinstance(body.get("@odata.deltaLink"), str):  # resumed here, not at the docs' host
+            body["@odata.deltaLink"] = local_link(body["@odata.deltaLink"])
     return Reply(body, reply.status, {"Location": reply.location} if reply.location else None)
 
 
@@ -164,6 +168,8 @@ class Plan:
     routes: tuple[Route, ...]
     server_times: tuple[str, ...] = ()
     """Read-only timestamps a create sets."""
+    delta: bool = False
+    """A delta function: the last page of a list carries ``@odata.deltaLink``."""
 
 
 @functools.lru_cache(maxsize=None)
@@ -300,9 +306,16 @@ class MemoryBase:
     """Where the entities live."""
 
     def serve(
-        self, plan: Plan, path: str, body: Any, replies: Sequence[DocumentedReply] = ()
+        self,
+        plan: Plan,
+        path: str,
+        body: Any,
+        replies: Sequence[DocumentedReply] = (),
+        *,
+        query: Query | None = None,
     ) -> Reply:
-        """Answer a request for ``path`` (after the version segment) as the route it matches says."""
+        """Answer a request for ``path`` (after the version segment) as the route it matches says;
+        a list or a get honours ``query`` (see :mod:`.query`)."""
         route = next((r for r in plan.routes if r.matches(path)), plan.routes[0])
         if route.action == "reply":
             return documented(replies, path, body)
@@ -316,9 +329,11 @@ class MemoryBase:
                 store.create(collection, body, server_times=plan.server_times, defaults=defaults)
             )
         if route.action == "list":
-            return Reply(store.page(collection))
+            if query is None and not plan.delta:
+                return Reply(store.page(collection))
+            return Reply(_listed(store.list(collection), query or Query(), path, plan.delta))
         if route.action == "get":
-            return Reply(store.get(collection, key))
+            return Reply(apply_entity(store.get(collection, key), query or Query()))
         if route.action == "update":
             return Reply(store.update(collection, key, body))
         if route.action == "replace":
@@ -334,3 +349,13 @@ class MemoryBase:
             return Reply(store.update_single(collection, body))
         store.put_single(collection, body)  # replace_single
         return Reply(store.get_single(collection))
+
+
+def _listed(items: list[dict[str, Any]], query: Query, path: str, delta: bool) -> dict[str, Any]:
+    """A collection as ``query`` asks for it; the last page of a delta function carries
+    ``@odata.deltaLink`` (a round here always gives the whole collection: the changes since
+    any earlier round are among them)."""
+    page = apply_list(items, query, path)
+    if delta and "@odata.nextLink" not in page:
+        page["@odata.deltaLink"] = path + "?$deltatoken=latest"
+    return page

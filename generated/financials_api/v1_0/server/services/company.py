@@ -15,6 +15,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 
+from financials_api._runtime.query import NO_QUERY, Query
 from financials_api._runtime.server import Reply
 from financials_api.v1_0 import models as _models
 
@@ -29,5 +30,7 @@ class CompanyService(abc.ABC):
         """Get company. Retrieve the properties and relationships of a company object."""
 
     @abc.abstractmethod
-    async def company_list(self, *, path: str) -> Sequence[_models.Company] | Reply:
+    async def company_list(
+        self, *, path: str, query: Query = NO_QUERY
+    ) -> Sequence[_models.Company] | Reply:
         """List companies. Retrieve a list of company objects."""

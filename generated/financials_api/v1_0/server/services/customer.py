@@ -18,6 +18,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 
+from financials_api._runtime.query import NO_QUERY, Query
 from financials_api._runtime.server import Reply
 from financials_api.v1_0 import models as _models
 
@@ -41,13 +42,13 @@ class CustomerService(abc.ABC):
 
     @abc.abstractmethod
     async def customer_get(
-        self, *, path: str, company_id: str, customer_id: str
+        self, *, path: str, company_id: str, customer_id: str, query: Query = NO_QUERY
     ) -> _models.Customer | Reply:
         """Get customer. Retrieve the properties and relationships of a customer object."""
 
     @abc.abstractmethod
     async def customer_list(
-        self, *, path: str, company_id: str
+        self, *, path: str, company_id: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Customer] | Reply:
         """List customers. Retrieve a list of customer objects."""
 
