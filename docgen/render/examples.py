@@ -478,7 +478,7 @@ class ExamplePlanner:
             typed, rest = typed_options(parse_qsl(example.request.query, keep_blank_values=True), options)
             args.extend(typed)
             if rest:
-                params = py_literal(rest)
+                params = py_literal(dict[str, JsonValue](rest))
                 args.append(("params", "params"))
         has_response, response = _json(example.response.body)
         source = example.source
@@ -548,7 +548,7 @@ def _option_literal(value: str, annotation: str) -> str | None:
     if annotation.startswith("bool"):
         return repr(value.lower() == "true") if value.lower() in ("true", "false") else None
     if annotation.startswith("Sequence"):
-        return py_literal(split_list(value))
+        return py_literal(list[JsonValue](split_list(value)))
     return repr(value)
 
 

@@ -103,10 +103,6 @@ def _tokens(text: str) -> list[_Token]:
         if match is None or match.end() == pos:  # only trailing whitespace is left
             break
         kind = match.lastgroup or "other"
-        if kind == "other":
-            raise FilterError(
-                f"unexpected {match.group(kind)!r} at character {match.start(kind) + 1}"
-            )
         tokens.append(_Token(kind, match.group(kind), match.start(kind)))
         pos = match.end()
     return tokens

@@ -80,6 +80,12 @@ def route_path(request: Request) -> str:
     return path or "/"
 
 
+def _served_at(request: Request) -> str:
+    """The URL this version is served at (a mounted version's segment included)."""
+    root: str = request.scope.get("root_path", "")
+    return f"{request.url.scheme}://{request.url.netloc}{root}"
+
+
 def act_for(request: Request) -> None:
     """Note whom the request acts for (the bearer token names the user ``/me`` stands
     for: the in-memory service serves ``/me/...`` as ``/users/<that user>/...``) and
@@ -108,7 +114,7 @@ def respond(result: Any, status: int, request: Request) -> Response:
     if status == 204 or body is None:
         return Response(status_code=status, headers=headers)
     if isinstance(body, dict):
-        body = absolute_links(body, str(request.base_url))
+        body = absolute_links(body, _served_at(request))
         if "@odata.context" not in body:
             body = {"@odata.context": f"{request.base_url}$metadata", **body}
         count = request.query_params.get("$count", "")
