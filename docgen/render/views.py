@@ -275,7 +275,9 @@ class VersionContext:
         for resource in version.resources:
             self.client_methods.update(
                 names.client_method_names(
-                    resource.name, [(op.id, op.kind) for op in resource.operations], self.op_names
+                    resource.name,
+                    [(op.id, "delta" if is_delta(op) else op.kind) for op in resource.operations],
+                    self.op_names,
                 )
             )
         self._fields: dict[str, dict[str, str]] = {}
