@@ -101,7 +101,8 @@ class Renderer:
             exports=[
                 (f"{self.package}._runtime.errors", name)
                 for name in ("ApiError", "BadRequest", "NotFound")
-            ],
+            ]
+            + [(f"{self.package}._runtime.query", name) for name in ("NO_QUERY", "Query")],
         )
         return f"{self.package}/__init__.py", text
 
