@@ -503,11 +503,12 @@ def client_method_names(resource: str, operations: Sequence[tuple[str, str]], un
     return {op_id: unique[op_id] if name in clashes else name for op_id, name in preferred.items()}
 
 
-OPTION_RESERVED = KEYWORDS | {
+OPTION_RESERVED = KEYWORDS | TEMPLATE_GLOBALS | {
     "body", "params", "via", "path", "query", "self", "delta_link", "request", "service", "cls",
+    "request_params", "request_headers", "read_delta", "aread_delta", "query_of", "Delta", "Query", "NO_QUERY",
 }
 """Names a query option or header keyword never takes: the other keywords of a client or
-service method, and names its body uses."""
+service method, and the names the method bodies call."""
 
 
 def option_names(originals: Sequence[str], taken: Iterable[str] = ()) -> dict[str, str]:

@@ -53,6 +53,17 @@ def options(text: str) -> list[tuple[str, str, str, bool]]:
         ),
         ("This method does not support OData query parameters to customize the response.", []),
         (
+            "You can use the [$top](/graph/query-parameters#top-parameter) query parameter to control the number"
+            " of items per response. Maximum allowed `$top` value is 50.\nThe other [OData query parameters]"
+            "(/graph/query-parameters) are not currently supported.",
+            ["$top"],
+        ),
+        (
+            "This method supports some of the OData query parameters. For example, to retrieve only the identity"
+            " sources, add `$select=identitySources`.",
+            ["$select"],
+        ),
+        (
             "This method does **not** support any [OData query parameters](/graph/query-parameters) "
             "(for example, `$filter` is not supported here).",
             [],
@@ -157,3 +168,12 @@ def test_option_names() -> None:
         "top": "top_",
     }
     assert option_names(["companyId"], taken=["company_id"]) == {"companyId": "company_id_"}
+    hostile = option_names(["Request-Params", "Path-Value", "Read-Delta", "class", "9lives", "'; import os"])
+    assert hostile == {
+        "Request-Params": "request_params_",
+        "Path-Value": "path_value_",
+        "Read-Delta": "read_delta_",
+        "class": "class_",
+        "9lives": "n9lives",
+        "'; import os": "import_os",
+    }

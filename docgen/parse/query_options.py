@@ -54,7 +54,8 @@ ENTITY_OPTIONS = ("$select", "$expand")
 _DOLLAR_RE = re.compile(r"(?<![\w$])\$(select|expand|filter|orderby|top|skip|search|count|format|skiptoken|deltatoken)\b", re.I)
 _QUOTED_RE = re.compile(r"`\$?(select|expand|filter|orderby|top|skip|search|count|format|skiptoken|deltatoken)`", re.I)
 _NEGATIVE_RE = re.compile(r"\b(does|do)\s+(\*\*)?not(\*\*)?\s+support|\bnot\s+(currently\s+)?supported\b", re.I)
-_SUPPORTS_RE = re.compile(r"\bsupports?\b", re.I)
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z*`\[])")
+_POSITIVE_RE = re.compile(r"\bsupport|\buse\b|\badd\b|\binclude\b|\bspecify\b", re.I)
 _SECTION_RE = re.compile(r"\b(query|function)\s+param", re.I)
 _NAME_RE = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_.-]*")
 
@@ -83,26 +84,43 @@ def system_option(name: str) -> str | None:
 def options_from_prose(paragraphs: list[QueryProse], collection: bool) -> list[tuple[str, int]]:
     """(option, line) for the system options the section's prose supports, in first-mention order.
 
-    Only the first paragraph that says what is supported decides: later
-    paragraphs give examples ("use `$filter=...`") rather than the list.
+    Options named in a paragraph that says what is supported or how to use one ("supports
+    the `$select` and `$top` ...", "You can use the `$top` query parameter ...") count;
+    those named in a sentence that says what is not supported do not. When none is
+    named but a paragraph says the method supports the OData query parameters, the usual
+    set for what it returns.
     """
-    for paragraph in paragraphs:
-        if _NEGATIVE_RE.search(paragraph.raw) and not _SUPPORTS_RE.search(_NEGATIVE_RE.sub("", paragraph.raw)):
-            return []
-        if not _SUPPORTS_RE.search(paragraph.raw):
+    named: dict[str, int] = {}
+    refused: set[str] = set()
+    generic: int | None = None
+    for paragraph, sentence in ((p, s) for p in paragraphs for s in _SENTENCE_RE.split(p.raw)):
+        found = _named(sentence)
+        if _NEGATIVE_RE.search(sentence):
+            refused.update(found)
             continue
-        named: dict[str, int] = {}
-        for regex in (_DOLLAR_RE, _QUOTED_RE):
-            for match in regex.finditer(paragraph.raw):
-                option = system_option(match.group(1))
-                if option is not None:
-                    named.setdefault(option, match.start())
-        if named:
-            return [(option, paragraph.line) for option, _ in sorted(named.items(), key=lambda kv: kv[1])]
-        if "odata" in paragraph.raw.lower() or "query param" in paragraph.raw.lower():
-            usual = COLLECTION_OPTIONS if collection else ENTITY_OPTIONS
-            return [(option, paragraph.line) for option in usual]
-    return []
+        if not _POSITIVE_RE.search(sentence):
+            continue
+        for option in found:
+            named.setdefault(option, paragraph.line)
+        lowered = sentence.lower()
+        if not found and generic is None and ("odata" in lowered or "query param" in lowered):
+            generic = paragraph.line
+    chosen = [(option, line) for option, line in named.items() if option not in refused]
+    if chosen or generic is None:
+        return chosen
+    usual = COLLECTION_OPTIONS if collection else ENTITY_OPTIONS
+    return [(option, generic) for option in usual]
+
+
+def _named(raw: str) -> list[str]:
+    """The system options a paragraph names (`$top`, `` `select` ``), in order of mention."""
+    found: dict[str, int] = {}
+    for regex in (_DOLLAR_RE, _QUOTED_RE):
+        for match in regex.finditer(raw):
+            option = system_option(match.group(1))
+            if option is not None:
+                found.setdefault(option, match.start())
+    return [option for option, _ in sorted(found.items(), key=lambda kv: kv[1])]
 
 
 def query_table(table: Table, path: str) -> list[Parameter]:
