@@ -121,9 +121,7 @@ class OptionView:
     """The documented name, as a literal (``'$top'``, ``'ConsistencyLevel'``)."""
     annotation: str
     """The client's annotation, default included (``int | None = None``)."""
-    doc: str
-    """Escaped description."""
-    raw: str = ""
+    raw: str
     """The documented name as written (for matching an example's query, never printed)."""
 
 
@@ -143,7 +141,6 @@ def _option_views(op: Operation, location: str, taken: list[str]) -> tuple[Optio
             chosen[p.name],
             repr(p.name),
             _OPTION_ANNOTATIONS.get(p.type, "str | None = None") if location == "query" else "str | None = None",
-            _doc(p.description) or doc_text(f"The {p.name} {'query parameter' if location == 'query' else 'header'}."),
             p.name,
         )
         for p in params
