@@ -53,6 +53,16 @@ def options(text: str) -> list[tuple[str, str, str, bool]]:
         ),
         ("This method does not support OData query parameters to customize the response.", []),
         (
+            "This method supports the [OData query parameters](/graph/query-parameters) to help customize the"
+            " response, including `$search`, `$count`, and `$filter`. You can use `$search` on the **displayName**.",
+            ["$select", "$filter", "$top", "$skip", "$orderby", "$expand", "$count", "$search"],
+        ),
+        (
+            "This method supports the [OData query parameters](/q), such as `$format`. The `$top` parameter is"
+            " not supported.",
+            ["$select", "$filter", "$skip", "$orderby", "$expand", "$count", "$search", "$format"],
+        ),
+        (
             "You can use the [$top](/graph/query-parameters#top-parameter) query parameter to control the number"
             " of items per response. Maximum allowed `$top` value is 50.\nThe other [OData query parameters]"
             "(/graph/query-parameters) are not currently supported.",

@@ -161,13 +161,15 @@ def _query_params(
 ) -> tuple[Parameter, ...]:
     """The system query options the page supports, then the other query parameters its
     tables document (those the request lines take as placeholders are path parameters)."""
-    in_path = {name.lower() for ln in lines for name in _PLACEHOLDER_RE.findall(ln.path)}
-    in_path |= {name.lower() for ln in lines for name in _FUNCTION_ARG_RE.findall(ln.text)}  # f(period='{x}')
     found: dict[str, Parameter] = {}
     for option, line in options_from_prose(col.query_prose, collection):
         found.setdefault(
             option, Parameter(option, "query", SYSTEM_OPTIONS[option], "", False, SourceSpan(path, line))
         )
+    if not col.query_params:
+        return tuple(found.values())
+    in_path = {name.lower() for ln in lines for name in _PLACEHOLDER_RE.findall(ln.path)}
+    in_path |= {name.lower() for ln in lines for name in _FUNCTION_ARG_RE.findall(ln.text)}  # f(period='{x}')
     for param in col.query_params:
         key = param.name.lower()
         if key not in in_path and key not in found:

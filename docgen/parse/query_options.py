@@ -54,6 +54,9 @@ ENTITY_OPTIONS = ("$select", "$expand")
 _DOLLAR_RE = re.compile(r"(?<![\w$])\$(select|expand|filter|orderby|top|skip|search|count|format|skiptoken|deltatoken)\b", re.I)
 _QUOTED_RE = re.compile(r"`\$?(select|expand|filter|orderby|top|skip|search|count|format|skiptoken|deltatoken)`", re.I)
 _NEGATIVE_RE = re.compile(r"\b(does|do)\s+(\*\*)?not(\*\*)?\s+support|\bnot\s+(currently\s+)?supported\b", re.I)
+_SOME_RE = re.compile(r"\bsome\b", re.I)
+"""'supports some of the OData query parameters': only those the prose goes on to name."""
+_EXAMPLES_RE = re.compile(r"\bincluding\b|\bsuch as\b", re.I)
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z*`\[])")
 _POSITIVE_RE = re.compile(r"\bsupport|\buse\b|\badd\b|\binclude\b|\bspecify\b", re.I)
 _SECTION_RE = re.compile(r"\b(query|function)\s+param", re.I)
@@ -86,9 +89,10 @@ def options_from_prose(paragraphs: list[QueryProse], collection: bool) -> list[t
 
     Options named in a paragraph that says what is supported or how to use one ("supports
     the `$select` and `$top` ...", "You can use the `$top` query parameter ...") count;
-    those named in a sentence that says what is not supported do not. When none is
-    named but a paragraph says the method supports the OData query parameters, the usual
-    set for what it returns.
+    those named in a sentence that says what is not supported do not. A sentence saying
+    the method supports the OData query parameters without naming any, or naming some as
+    examples ("including `$search`"), gives the usual set for what it returns as well
+    (not "some of the OData query parameters": then only those it names).
     """
     named: dict[str, int] = {}
     refused: set[str] = set()
@@ -103,13 +107,14 @@ def options_from_prose(paragraphs: list[QueryProse], collection: bool) -> list[t
         for option in found:
             named.setdefault(option, paragraph.line)
         lowered = sentence.lower()
-        if not found and generic is None and ("odata" in lowered or "query param" in lowered):
-            generic = paragraph.line
-    chosen = [(option, line) for option, line in named.items() if option not in refused]
-    if chosen or generic is None:
-        return chosen
-    usual = COLLECTION_OPTIONS if collection else ENTITY_OPTIONS
-    return [(option, generic) for option in usual]
+        if ("odata" in lowered or "query param" in lowered) and not _SOME_RE.search(sentence) and (
+            not found or _EXAMPLES_RE.search(sentence)
+        ):
+            generic = paragraph.line if generic is None else generic
+    if generic is not None:  # the usual set, and the options the prose names beyond it
+        usual = COLLECTION_OPTIONS if collection else ENTITY_OPTIONS
+        named = {option: generic for option in usual} | {o: ln for o, ln in named.items() if o not in usual}
+    return [(option, line) for option, line in named.items() if option not in refused]
 
 
 def _named(raw: str) -> list[str]:
