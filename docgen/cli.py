@@ -458,7 +458,7 @@ def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
         run.progress.clear()
         try:
             with run.stage("write"):
-                report = write_tree(config.out, files)
+                report = write_tree(config.out, files, outcome.manifest)
         except OutputError as error:
             print(f"docgen: {error}", file=sys.stderr)
             return EXIT_ERROR
@@ -512,7 +512,7 @@ def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
         run.progress.clear()
         try:
             with run.stage("write"):
-                report = check_tree(config.out, files)
+                report = check_tree(config.out, files, outcome.manifest)
         except OutputError as error:
             print(f"docgen: {error}", file=sys.stderr)
             return EXIT_ERROR
