@@ -11,13 +11,14 @@ instead of a failing test. The string formats below are those pydantic reads.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, time
 
 from docgen.model import ApiVersion, JsonValue, Property, TypeDef
 from docgen.render.types import collection_item, is_collection
 
-__all__ = ["TypeIndex", "mismatch"]
+__all__ = ["TypeIndex", "fit", "mismatch"]
 
 _STRINGS = frozenset("edm.string edm.binary edm.stream".split())
 _INTS = frozenset("edm.int16 edm.int32 edm.int64 edm.byte edm.sbyte".split())
@@ -188,7 +189,7 @@ def mismatch(
     properties = index.properties(typedef)
     for name, item in value.items():
         if name == "@odata.type":
-            if item is not None and not isinstance(item, str) and not _number(item):
+            if item is not None and not isinstance(item, str):
                 return f"{where}.@odata.type is {_kind(item)}"
             continue
         prop = properties.get(name)
@@ -197,3 +198,83 @@ def mismatch(
             if found:
                 return found
     return None
+
+
+_STAND_INS: dict[str, JsonValue] = {
+    "edm.guid": "00000000-0000-0000-0000-000000000000",
+    "edm.datetimeoffset": "0001-01-01T00:00:00Z",
+    "edm.date": "0001-01-01",
+    "edm.timeofday": "00:00:00",
+    "edm.duration": "PT0S",
+}
+
+
+def _stand_in(value: JsonValue, key: str, typedef: TypeDef | None) -> JsonValue:
+    """A value of the primitive (or enum) ``key`` standing in for ``value``, which is not one:
+    the same value in the right JSON type when it reads as one (``5`` -> ``"5"``,
+    ``"5"`` -> ``5``, ``"true"`` -> ``true``), else a neutral value of the type."""
+    if typedef is not None:
+        return typedef.members[0].name
+    if key in _STAND_INS:
+        return _STAND_INS[key]
+    if key in _STRINGS:
+        return json.dumps(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if key == "edm.boolean":
+            return text == "true"
+        try:
+            number = float(text)
+        except ValueError:
+            return 0
+        if key in _INTS:
+            return int(number) if number.is_integer() else 0
+        return int(number) if number.is_integer() and "." not in text else number
+    if key == "edm.boolean":
+        return bool(value)
+    if key in _INTS and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return 0 if isinstance(value, bool) else value
+
+
+def fit(
+    value: JsonValue,
+    odata_type: str,
+    index: TypeIndex,
+    found: list[str],
+    where: str = "$",
+    depth: int = 0,
+) -> JsonValue:
+    """``value`` with each primitive or enum value the models would reject replaced by a
+    stand-in of its documented type (a placeholder such as ``"datetime-value"`` for an
+    ``Edm.DateTimeOffset``); what was replaced, where and why, is appended to ``found``.
+    Objects and arrays in the wrong place are left as they are (:func:`mismatch` tells)."""
+    if value is None or depth > _MAX_DEPTH:
+        return value
+    if is_collection(odata_type):
+        if not isinstance(value, list):
+            return value
+        item_type = collection_item(odata_type)
+        return [
+            fit(item, item_type, index, found, f"{where}[{position}]", depth + 1)
+            for position, item in enumerate(value)
+        ]
+    key = odata_type.strip().lower()
+    typedef = index.get(key)
+    if key in _PRIMITIVES or (typedef is not None and typedef.kind == "enum" and typedef.members):
+        problem = mismatch(value, odata_type, index, where, depth)
+        if problem is None or isinstance(value, (dict, list)):
+            return value
+        found.append(problem)
+        return _stand_in(value, key, typedef if key not in _PRIMITIVES else None)
+    if typedef is None or typedef.kind == "enum" or not isinstance(value, dict):
+        return value
+    properties = index.properties(typedef)
+    return {
+        name: (
+            fit(item, properties[name].type, index, found, f"{where}.{name}", depth + 1)
+            if name in properties and name != "@odata.type"
+            else item
+        )
+        for name, item in value.items()
+    }
