@@ -16,8 +16,11 @@ import pytest
 from docgen.config import Config
 from docgen.fmt import format_python
 from docgen.render import builtin_templates, render, replayable
+from docgen.render.conform import TypeIndex
+from docgen.render.examples import fitted
 from docgen.render.paths import PathTemplate, store_plan
 from docgen.render.text import doc_text, py_literal
+from docgen.replay import replay_diagnostics
 from test_render_docsets import HOSTILE_TEXT, body, customers_docset, example, operation
 
 CONFIG = Config(package="financials_api")
@@ -282,18 +285,29 @@ def test_replayable_with_types_reports_bodies_the_models_reject() -> None:
                      "taxAreaId": "592CE91B-E91B-592C-1BE9-2C591BE92C59",
                      "lastModifiedDateTime": "2019-10-29T18:07:31.4412346Z"})
     assert replayable(typed, get, version) is None
-    for wrong, reason in [
-        ({"id": 5}, "$.id is a number, documented as Edm.String"),
-        ({"taxLiable": "true"}, "$.taxLiable is a string, documented as Edm.Boolean"),
+    for wrong, reason, stand_in in [
+        ({"id": 5}, "$.id is a number, documented as Edm.String", "5"),
+        ({"taxLiable": "true"}, "$.taxLiable is a string, documented as Edm.Boolean", True),
         ({"status": "somethingNew"},
-         "$.status is 'somethingNew', not a member of the enum microsoft.graph.customerStatus"),
-        ({"taxAreaId": "Guid"}, "$.taxAreaId is 'Guid', not a valid Edm.Guid"),
+         "$.status is 'somethingNew', not a member of the enum microsoft.graph.customerStatus", "active"),
+        ({"taxAreaId": "Guid"}, "$.taxAreaId is 'Guid', not a valid Edm.Guid",
+         "00000000-0000-0000-0000-000000000000"),
         ({"lastModifiedDateTime": "2019-13-29T18:07:31Z"},
-         "$.lastModifiedDateTime is '2019-13-29T18:07:31Z', not a valid Edm.DateTimeOffset"),
+         "$.lastModifiedDateTime is '2019-13-29T18:07:31Z', not a valid Edm.DateTimeOffset",
+         "0001-01-01T00:00:00Z"),
     ]:
+        # a value that does not fit its type is replayed with a stand-in of the type (DG312)
         bad = example("bad", "p.md", "GET", get.examples[0].request.path, None, 200, wrong)
-        assert replayable(bad, get, version) == (
-            "response body does not fit microsoft.graph.customer: " + reason
+        assert replayable(bad, get, version) is None
+        bodies = fitted(bad, get, TypeIndex(version))
+        assert bodies.stand_ins == ("response " + reason,)
+        assert bodies.response == {name: stand_in for name in wrong}
+        doc = replace(docset, versions=(replace(version, resources=(replace(
+            version.resources[1], operations=(replace(get, examples=(bad,)),)),)),))
+        (d,) = replay_diagnostics(doc)
+        assert (d.code, d.span.path, d.span.line) == ("DG312", "p.md", 38)
+        assert d.message == (
+            f"example 'bad': response {reason}; its test uses a value of the documented type instead"
         )
 
 
