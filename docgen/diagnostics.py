@@ -65,6 +65,7 @@ CODES: dict[str, Code] = _codes(
     ("DG008", E, "not a page docgen reads: not a regular file, a link leading out of the specs folder, or a non-UTF-8 name"),
     ("DG009", E, "docgen bug while reading this page (please report it); page left out"),
     ("DG010", E, "page is larger than max_page_bytes; left out"),
+    ("DG011", W, "a `<!-- docgen: ignore ... -->` comment names no known code"),
     # Request lines (DG1xx)
     ("DG101", E, "API page has no request line under '## HTTP request'"),
     ("DG102", W, "request line cannot be parsed"),

@@ -99,7 +99,8 @@ def _code_digest() -> bytes:
 def render_digest(config: Config) -> bytes:
     """What every rendered file depends on besides the model: code, templates, settings."""
     user = source_digest([config.templates]) if config.templates is not None else b""
-    return digest("render", _code_digest(), user, config.package, f"jinja2={dist_version('Jinja2')}")
+    distribution = f"{config.distribution_name}=={config.version}"
+    return digest("render", _code_digest(), user, config.package, distribution, f"jinja2={dist_version('Jinja2')}")
 
 
 def format_digest() -> bytes:
@@ -483,6 +484,9 @@ def format_files(
     result: dict[str, File] = {}
     todo: list[tuple[str, bytes]] = []
     for path, text in files.items():
+        if not path.endswith(".py"):  # pyproject.toml: not Python, kept as rendered
+            result[path] = File(text, _sha(text.encode("utf-8")), None)
+            continue
         key = _format_key(_text_digest(text))
         found = _format_entry(format_entries.get(key))
         if found is not None:

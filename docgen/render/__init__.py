@@ -47,7 +47,7 @@ def render(docset: DocSet, config: Config, *, problems: list[Diagnostic] | None 
     from docgen.fmt import format_python  # black: imported only when something is formatted
 
     files = render_unformatted(docset, config, problems=problems)
-    return {path: format_python(text) for path, text in files.items()}
+    return {path: format_python(text) if path.endswith(".py") else text for path, text in files.items()}
 
 
 def render_unformatted(
@@ -159,6 +159,7 @@ def _jobs(r: Renderer, docset: DocSet, failures: list[Diagnostic], *, user_templ
     anywhere = _first_page(docset)
     yield job(r.package_init, "the package's __init__.py (made from no page)", anywhere)
     yield job(r.root_conftest, "the root conftest.py (made from no page)", anywhere)
+    yield job(r.distribution_pyproject, "the distribution's pyproject.toml (made from no page)", anywhere)
     for name in ("__init__", *RUNTIME_MODULES):
         yield job(functools.partial(r.runtime_module, name), f"runtime module {name} (made from no page)", anywhere)
     modules = version_modules(version.name for version in docset.versions)
