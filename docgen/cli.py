@@ -379,7 +379,7 @@ class _Run:
             from docgen.cache import Cache
 
             cache = Cache(cache_folder)
-        return cls(args.jobs or default_jobs(), cache, Progress(sys.stderr), Timings() if args.timings else None)
+        return cls(args.jobs or default_jobs(), cache, Progress(sys.stderr, enabled=False if args.quiet else None), Timings() if args.timings else None)
 
     def stage(self, name: str) -> contextlib.AbstractContextManager[None]:
         """Time a stage (when ``--timings`` is given)."""
