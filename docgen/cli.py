@@ -221,10 +221,40 @@ def _settings(args: argparse.Namespace) -> Config:
     if problem is not None:
         raise UsageError(f"--package {args.package!r} {problem}")
     config = config.with_overrides(specs=args.specs, out=args.out, package=args.package, templates=args.templates)
-    if config.templates is not None and not config.templates.is_dir():
-        raise UsageError(f"{config.templates}: template folder not found")
+    if config.templates is not None:
+        if not config.templates.is_dir():
+            raise UsageError(f"{config.templates}: template folder not found")
+        _check_templates(config.templates)
     _check_out(config.out)
     return config
+
+
+def _check_templates(folder: Path) -> None:
+    """Each file of the user's template folder overrides a built-in template and parses as one.
+
+    A file that overrides nothing (a misspelt name) would be silently unused; a template with a
+    syntax error would fail every file it renders. Either is an error at its file and line.
+    """
+    import jinja2
+
+    from docgen.render.files import builtin_templates, make_environment
+
+    builtin = builtin_templates()
+    known = sorted(p.relative_to(builtin).as_posix() for p in builtin.rglob("*.jinja") if p.is_file())
+    env = make_environment(None)
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue  # editors' and version control's files
+        shown = printable(os.path.relpath(path))
+        if name not in known:
+            raise UsageError(f"{shown}:1: template file overrides no built-in template{did_you_mean(name, known)}")
+        try:
+            env.parse(path.read_text(encoding="utf-8"), name, str(path))
+        except jinja2.TemplateSyntaxError as error:
+            raise UsageError(f"{shown}:{error.lineno}: template syntax error: {error.message}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"{shown}:1: cannot read the template: {error}") from None
 
 
 def _check_out(out: Path) -> None:

@@ -103,6 +103,7 @@ CODES: dict[str, Code] = _codes(
     # Generated code (DG5xx)
     ("DG501", E, "docgen bug while rendering a file made from this page (please report it); file left out"),
     ("DG502", E, "a file made from this page would not be valid Python; file left out"),
+    ("DG503", E, "a template of the templates folder fails or renders invalid Python (its file and line named); file left out"),
 )
 
 

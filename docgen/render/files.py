@@ -24,7 +24,7 @@ from docgen.render.imports import prune_imports
 from docgen.render.text import Header, doc_text, header
 from docgen.render.views import VersionContext
 
-__all__ = ["RUNTIME_MODULES", "Renderer", "builtin_templates"]
+__all__ = ["RUNTIME_MODULES", "Renderer", "TemplateOutputError", "builtin_templates"]
 
 RUNTIME_REQUIREMENTS = ("pydantic>=2.7,<3", "fastapi>=0.110", "httpx>=0.27,<1", "uvicorn>=0.29")
 """What the generated package needs (docgen's own ``runtime`` extra)."""
@@ -33,6 +33,14 @@ TEST_REQUIREMENTS = ("pytest>=8",)
 
 RUNTIME_MODULES = ("errors", "models", "client", "server", "store", "testing")
 """The static support modules of ``<package>/_runtime/``."""
+
+
+class TemplateOutputError(Exception):
+    """A template of the user's rendered text that is not Python."""
+
+    def __init__(self, template: str, line: int | None, problem: str) -> None:
+        super().__init__(f"{template} renders invalid Python (line {line} of the output: {problem})")
+        self.template = template
 
 
 def builtin_templates() -> Path:
@@ -94,10 +102,19 @@ class Renderer:
         self.distribution = config.distribution_name
         self.version = config.version
         self.env = make_environment(config.templates)
+        self.user_templates = config.templates.resolve() if config.templates is not None else None
 
     def _render(self, template: str, **context: Any) -> str:
-        text = self.env.get_template(template).render(package=self.package, **context)
-        return prune_imports(text) if template.endswith(".py.jinja") else text
+        loaded = self.env.get_template(template)
+        text = loaded.render(package=self.package, **context)
+        if not template.endswith(".py.jinja"):
+            return text
+        if self.user_templates is not None and loaded.filename and Path(loaded.filename).is_relative_to(self.user_templates):
+            try:  # the user's template must give Python; say which template when it does not
+                compile(text, template, "exec", dont_inherit=True)
+            except SyntaxError as error:
+                raise TemplateOutputError(loaded.filename, error.lineno, error.msg) from None
+        return prune_imports(text)
 
     # ----------------------------------------------------------------- static
 
