@@ -228,7 +228,7 @@ def test_check_lists_sorted_differences_with_diffs_and_writes_nothing(out: Path)
     joined = "".join(report.diffs)
     assert "--- a/pkg/models/customer.py\n+++ b/pkg/models/customer.py\n" in joined
     assert "-    pass\n+    name: str\n" in joined
-    assert "--- a/pkg/gone/only.py\n+++ b/pkg/gone/only.py\n" in joined and "-x = 1\n" in joined
+    assert "--- a/pkg/gone/only.py\n+++ /dev/null\n" in joined and "-x = 1\n" in joined  # removed, as git writes it
     assert "+++ b/pkg/models/vendor.py\n" in joined
     assert MANIFEST not in joined
     write_tree(out, NEW)

@@ -109,7 +109,7 @@ class Renderer:
         text = loaded.render(package=self.package, **context)
         if not template.endswith(".py.jinja"):
             return text
-        if self.user_templates is not None and loaded.filename and Path(loaded.filename).is_relative_to(self.user_templates):
+        if self.user_templates is not None and loaded.filename and Path(loaded.filename).resolve().is_relative_to(self.user_templates):
             try:  # the user's template must give Python; say which template when it does not
                 compile(text, template, "exec", dont_inherit=True)
             except SyntaxError as error:
