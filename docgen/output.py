@@ -110,7 +110,7 @@ class CheckReport:
     conflicts: tuple[str, ...] = ()
     """Paths to generate where a file of the user's is (``generate`` will refuse), sorted."""
     diffs: tuple[str, ...] = ()
-    """Unified diffs (``a/`` = on disk, ``b/`` = generated) in path order; none for the manifest."""
+    """Unified diffs (``a/`` = on disk, ``b/`` = generated) in path order, the manifest's last."""
     interrupted: bool = False
     """An interrupted ``generate`` left its journal: the folder may be a mix of old and new."""
 
@@ -619,6 +619,8 @@ def check_tree(out: Path, files: Mapping[str, str], diff_prefix: str = "") -> Ch
     diffs = []
     for path in sorted(set(survey.create) | set(survey.replace) | set(survey.conflicts) | set(survey.delete)):
         diffs.append(unified_diff(path, survey.on_disk.get(path), survey.new.get(path), diff_prefix))
+    if survey.manifest_changed:  # last: with it, the patch leaves the folder as generate would
+        diffs.append(unified_diff(MANIFEST, survey.old_manifest, survey.new_manifest, diff_prefix))
     return CheckReport(
         missing=tuple(sorted(missing)),
         extra=tuple(survey.delete),
