@@ -16,26 +16,23 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import stat
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypeGuard
+from typing import TYPE_CHECKING, TypeGuard
 
-from docgen import __version__
-from docgen import _report
+from docgen import __version__, _report
 from docgen._report import FORMATS, Summary, repository_root
 from docgen.config import DEFAULT_MAX_PAGE_BYTES, Config, ConfigError, did_you_mean, load_config
 from docgen.diagnostics import CODES, Diagnostic, Severity
-from docgen.policy import Policy, page_ignores, selector_problem
 from docgen.model import DocSet
 from docgen.names import package_problem
 from docgen.output import MANIFEST, CheckReport, OutputError, WriteReport, check_tree, write_tree
 from docgen.pipeline import SpecsError, build, default_jobs, load_pages, page_limit, printable
+from docgen.policy import Policy, page_ignores, selector_problem
 from docgen.serialize import FORMAT, dumps, to_json
 
 if TYPE_CHECKING:
@@ -683,11 +680,45 @@ def codes_markdown() -> str:
         "docgen: 14 pages: 0 errors, 2 warnings, 0 infos (DG203: 1, DG303: 1); 0 pages with errors",
         "```",
         "",
-        "`--diagnostics-format json` prints one JSON document instead: `diagnostics` (each with `path`,",
-        "`line`, `col`, `severity`, `code`, `message`) and `summary`. Info diagnostics are printed with",
-        "`--verbose` (always in JSON). An **error** means something was left out of the generated code,",
-        "and the command exits 2; a **warning** leaves the exit status at 0 unless `--strict` is given;",
-        "an **info** never changes it. See [cli.md](cli.md) for the exit codes.",
+        "An **error** means something was left out of the generated code, and the command exits 2; a",
+        "**warning** leaves the exit status at 0 unless `--strict` is given; an **info** never changes it",
+        "and is printed with `--verbose`. See [cli.md](cli.md) for the exit codes.",
+        "",
+        "## Choosing what is reported",
+        "",
+        "As in ruff, codes are chosen by code or by prefix (`DG4` is every linking code), in",
+        "`[tool.docgen]` or as flags; the most specific selector matching a code decides (`ignore` wins",
+        "a tie):",
+        "",
+        "```toml",
+        "[tool.docgen]",
+        'select = ["DG"]            # the default: every code',
+        'ignore = ["DG401", "DG3"]  # not reported',
+        "",
+        "[tool.docgen.severity]",
+        'DG203 = "info"             # error, warning or info; a prefix applies to each code it starts',
+        "```",
+        "",
+        "`--select DG1,DG4` replaces `select`; `--ignore CODES` and `--extend-select CODES` add to the",
+        "settings; `--severity DG401=info` (repeatable) overrides a severity. A page can drop codes for",
+        "itself with an HTML comment, invisible on the rendered docs:",
+        "",
+        "```markdown",
+        "<!-- docgen: ignore DG401 DG204 -->",
+        "```",
+        "",
+        "A word in that comment that names no code is DG011 at the comment; `--no-page-ignores` disregards",
+        "the comments. Choosing changes what is reported and the exit status only: an error still leaves",
+        "its page or file out of the generated code.",
+        "",
+        "## Formats",
+        "",
+        "`--diagnostics-format` chooses how they are printed: `text` (above), `json` (one document:",
+        "`diagnostics`, each with `path`, `line`, `col`, `severity`, `code`, `message`, and `summary`),",
+        "`github` (GitHub Actions workflow commands, `::warning file=...,line=...,col=...,title=DG303::...`:",
+        "annotations on the pull request) and `sarif` (SARIF 2.1.0, every code a rule: GitHub code",
+        "scanning and other viewers read it). `github` and `sarif` give paths relative to the repository",
+        "root. `--diagnostics-file FILE` writes them to FILE instead of stderr.",
     ]
     group = None
     for code in sorted(CODES):
