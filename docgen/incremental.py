@@ -100,7 +100,8 @@ def _code_digest() -> bytes:
 def render_digest(config: Config) -> bytes:
     """What every rendered file depends on besides the model: code, templates, settings."""
     user = source_digest([config.templates]) if config.templates is not None else b""
-    return digest("render", _code_digest(), user, config.package, f"jinja2={dist_version('Jinja2')}")
+    distribution = f"{config.distribution_name}=={config.version}"
+    return digest("render", _code_digest(), user, config.package, distribution, f"jinja2={dist_version('Jinja2')}")
 
 
 def format_digest() -> bytes:
@@ -508,6 +509,9 @@ def format_files(
     new = []
     for path, text in files.items():
         text_digest = _text_digest(text)
+        if not path.endswith(".py"):  # pyproject.toml: not Python, kept as rendered
+            result[path] = File(text, _sha(text.encode("utf-8")), None, text_digest.hex())
+            continue
         key = _format_key(text_digest)
         found = _format_entry(format_entries.get(key))
         if found is not None:
