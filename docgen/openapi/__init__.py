@@ -24,7 +24,7 @@ from docgen.render.conform import TypeIndex
 from docgen.render.examples import ExamplePlanner
 from docgen.render.views import VersionContext
 
-__all__ = ["OPENAPI", "combine", "combined_document", "dumps", "version_document"]
+__all__ = ["OPENAPI", "combine", "combined_document", "document_of", "dumps", "version_document"]
 
 OPENAPI = "3.1.0"
 """The OpenAPI version of the documents."""
@@ -95,52 +95,54 @@ def combine(title: str, parts: Sequence[tuple[str, str, Document]]) -> Document:
     operation ids the version module (``v1_0.microsoft.graph.customer``,
     ``v1_0_customer_get``), since the versions define the same names differently.
 
-    The generated package's app combines the documents it serves the same way.
+    The generated package's app combines the documents it serves the same way
+    (``combine_documents`` in its ``_runtime/openapi.py``); a test holds the two equal.
     """
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
+    first: Document = parts[0][2] if parts else {}
     for mount, module, document in parts:
-        prefix = "#/components/schemas/"
         for path, item in document.get("paths", {}).items():
-            paths[mount + path] = _renamed(item, module, prefix)
+            paths[mount + path] = _renamed(item, module)
         for name, schema in document.get("components", {}).get("schemas", {}).items():
-            schemas[f"{module}.{name}"] = _renamed(schema, module, prefix)
+            schemas[f"{module}.{name}"] = _renamed(schema, module)
+    components = dict(first.get("components", {}))
+    components["schemas"] = dict(sorted(schemas.items()))
     return {
-        "openapi": OPENAPI,
+        "openapi": first.get("openapi", OPENAPI),
         "info": {
             "title": title,
             "version": ", ".join(mount.strip("/") for mount, _, _ in parts),
             "description": "Every API version, each under its version segment.",
         },
         "paths": dict(sorted(paths.items())),
-        "components": {
-            "schemas": dict(sorted(schemas.items())),
-            "responses": _ERRORS,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        },
-        "security": [{"bearer": []}],
+        "components": components,
+        "security": first.get("security", []),
     }
 
 
-def _renamed(value: Any, module: str, prefix: str) -> Any:
-    """``value`` with schema references and operation ids given the version module
+_SCHEMAS = "#/components/schemas/"
+
+
+def _renamed(value: Any, module: str) -> Any:
+    """``value`` with schema references and operation ids after the version module
     (property names and example values are data: never renamed)."""
     if isinstance(value, list):
-        return [_renamed(item, module, prefix) for item in value]
+        return [_renamed(item, module) for item in value]
     if not isinstance(value, dict):
         return value
     result: dict[str, Any] = {}
     for key, item in value.items():
-        if key == "$ref" and isinstance(item, str) and item.startswith(prefix):
-            result[key] = f"{prefix}{module}.{item[len(prefix):]}"
+        if key == "$ref" and isinstance(item, str) and item.startswith(_SCHEMAS):
+            result[key] = f"{_SCHEMAS}{module}.{item[len(_SCHEMAS):]}"
         elif key == "operationId" and isinstance(item, str):
             result[key] = f"{module}_{item}"
         elif key == "examples" and isinstance(item, dict):
             result[key] = item
         elif key == "properties" and isinstance(item, dict):
-            result[key] = {name: _renamed(schema, module, prefix) for name, schema in item.items()}
+            result[key] = {name: _renamed(schema, module) for name, schema in item.items()}
         else:
-            result[key] = _renamed(item, module, prefix)
+            result[key] = _renamed(item, module)
     return result
 
 

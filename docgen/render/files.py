@@ -25,7 +25,7 @@ from docgen.render.views import VersionContext
 
 __all__ = ["RUNTIME_MODULES", "Renderer", "builtin_templates"]
 
-RUNTIME_MODULES = ("errors", "models", "client", "server", "store", "testing")
+RUNTIME_MODULES = ("errors", "models", "client", "server", "store", "testing", "openapi")
 """The static support modules of ``<package>/_runtime/``."""
 
 
@@ -60,6 +60,8 @@ class VersionMount:
     """The version module."""
     path: str
     """Literal: the mount path (``'/v1.0'``)."""
+    module_literal: str
+    """Literal: the version module."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,7 @@ class Renderer:
             "package_app.py.jinja",
             header=header(what="every API version"),
             versions=[
-                VersionMount(module, repr("/" + name.strip("/"))) for module, name in versions
+                VersionMount(module, repr("/" + name.strip("/")), repr(module)) for module, name in versions
             ],
             first_version=doc_text(
                 self.default_version
@@ -281,6 +283,12 @@ class Renderer:
             **self._common(ctx),
         )
         return f"{self.package}/{ctx.module}/server/app.py", text
+
+    def openapi_document(self, ctx: VersionContext, planner: ExamplePlanner) -> tuple[str, str]:
+        """The version's OpenAPI document, which its app serves at ``/openapi.json``."""
+        from docgen.openapi import dumps, version_document  # docgen.openapi imports the renderer
+
+        return f"{self.package}/{ctx.module}/server/openapi.json", dumps(version_document(ctx, planner))
 
     def tests_module(
         self, ctx: VersionContext, planner: ExamplePlanner, resource: Resource
