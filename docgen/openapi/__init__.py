@@ -24,7 +24,7 @@ from docgen.render.conform import TypeIndex
 from docgen.render.examples import ExamplePlanner
 from docgen.render.views import VersionContext
 
-__all__ = ["OPENAPI", "combine", "combined_document", "document_of", "dumps", "version_document"]
+__all__ = ["OPENAPI", "combine", "combined_document", "document_of", "document_of_version", "dumps", "version_document"]
 
 OPENAPI = "3.1.0"
 """The OpenAPI version of the documents."""
@@ -77,6 +77,18 @@ def document_of(version: ApiVersion, package: str, module: str | None = None) ->
     ctx = VersionContext(package, version, module)
     operations = [op for resource in version.resources for op in resource.operations]
     return version_document(ctx, ExamplePlanner(operations, TypeIndex(version)))
+
+
+def document_of_version(docset: DocSet, package: str, version: str | None = None) -> Document:
+    """The document of API version ``version`` (as its app serves it), or of every version
+    when None (as the package's app serves them). KeyError: no such version."""
+    if version is None:
+        return combined_document(docset, package)
+    modules = version_modules(v.name for v in docset.versions)
+    found = next((v for v in docset.versions if v.name == version), None)
+    if found is None:
+        raise KeyError(version)
+    return document_of(found, package, modules[found.name])
 
 
 def combined_document(docset: DocSet, package: str) -> Document:
