@@ -161,3 +161,19 @@ def served(tree: Path) -> Iterator[str]:
 
 def test_bytes_uploaded_are_downloaded_against_uvicorn(tree: Path, served: str) -> None:
     drive(tree, UPLOAD_THEN_DOWNLOAD, served)
+
+
+def test_an_accepted_request_returns_where_to_watch_it(tree: Path) -> None:
+    drive(
+        tree,
+        """
+        from content.v1_0.client import Client
+        from content._runtime.testing import SyncASGITransport
+        from content.v1_0.server.app import app
+
+        with Client("http://t", transport=SyncASGITransport(app)) as client:
+            where = client.things.annotate(thing_id="t1", body="Handle with care.")
+            assert where == "https://graph.microsoft.com/v1.0/things/t1/operations/op1", where
+        print("ok")
+        """,
+    )

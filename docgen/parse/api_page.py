@@ -117,7 +117,7 @@ def _table(p: sections.Placed, table: Table, path: str, col: _Collected, diags: 
             desc = link_text(sections.cell(row.cells, desc_col or 1))
             if name.lower() == "content-type" and col.content_type is None:
                 found = _MEDIA_TYPE_RE.search(desc)
-                col.content_type = found.group(0).lower() if found else None
+                col.content_type = found.group(0).rstrip(".").lower() if found else None
             if not name or name.lower() in _STANDARD_HEADERS:
                 continue
             required = "required" in desc.lower() and "not required" not in desc.lower()

@@ -575,7 +575,7 @@ class ExamplePlanner:
             http_method=repr(op.method.upper()) if raw else "",
             content_type=repr(_media_type(sent)) if sent is not None else "",
             media_type=repr(_media_type(text)) if text is not None else "",
-            location=_location(example) is not None,
+            location=_location(example) is not None and plan.action in ("reply", "get_content", "put_content"),
         )
 
 

@@ -179,8 +179,8 @@ class OperationView:
     status: int
     """The documented status."""
     kind: str
-    """Collection (``iterator``), ``model``, ``none``, ``content`` (a body that is not
-    JSON) or ``any``: what the client returns."""
+    """Collection (``iterator``), ``model``, ``none``, ``accepted`` (202: the ``Location``
+    to watch), ``content`` (a body that is not JSON) or ``any``: what the client returns."""
     item: str
     """The model class (qualified with ``_models.``) of the result or its items; empty if none."""
     item_annotation: str
@@ -411,6 +411,9 @@ class VersionContext:
         elif collection:
             kind = "iterator"
             service_return = f"Sequence[{item_annotation}] | Reply"
+        elif response is None and op.response_status == 202:
+            kind, item_annotation = "accepted", "str | None"
+            service_return = "Reply | None"
         elif response is None:
             kind, item_annotation = "none", "None"
             service_return = "Reply | None"

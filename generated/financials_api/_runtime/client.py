@@ -494,7 +494,7 @@ class Session(_Base):
             json=json,
             content=content,
             content_type=content_type,
-            headers=headers,
+            headers={"Accept": "*/*", **(headers or {})},
             follow_redirects=follow_redirects,
         )
         return _content(response)
@@ -518,7 +518,7 @@ class Session(_Base):
             json=None,
             content=None,
             content_type=None,
-            headers=headers,
+            headers={"Accept": "*/*", **(headers or {})},
             follow_redirects=follow_redirects,
             stream=True,
         )
@@ -705,7 +705,7 @@ class AsyncSession(_Base):
             json=json,
             content=content,
             content_type=content_type,
-            headers=headers,
+            headers={"Accept": "*/*", **(headers or {})},
             follow_redirects=follow_redirects,
         )
         return _content(response)
@@ -729,7 +729,7 @@ class AsyncSession(_Base):
             json=None,
             content=None,
             content_type=None,
-            headers=headers,
+            headers={"Accept": "*/*", **(headers or {})},
             follow_redirects=follow_redirects,
             stream=True,
         )
