@@ -252,7 +252,7 @@ class Renderer:
         context = self._resource_context(ctx, resource)
         views = context["operations"]
         quotes = {quote for view in views for quote in view.quotes}
-        context["client_imports"] = ", ".join(["AsyncSession", "Session", *sorted(quotes)])
+        context["client_imports"] = ", ".join(["AsyncSession", "Content", "Session", "Upload", *sorted(quotes)])
         context["typing_imports"] = "Any, Literal" if any(view.via for view in views) else "Any"
         text = self._render("client_resource.py.jinja", header=header(resource.pages), **context)
         return f"{self.package}/{ctx.module}/client/{context['module']}.py", text

@@ -12,8 +12,8 @@ from functools import cached_property
 
 from docgen import names
 from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
-from docgen.render.examples import BODY_METHODS, served_paths
-from docgen.render.paths import PathTemplate, store_plan
+from docgen.render.examples import BODY_METHODS, downloads, plan_of, served_paths, uploads
+from docgen.render.paths import PathTemplate
 from docgen.render.text import doc_text
 from docgen.render.types import FIELD_TYPES, TypeMap, collection_item, is_collection
 
@@ -182,7 +182,8 @@ class OperationView:
     status: int
     """The documented status."""
     kind: str
-    """Collection (``iterator``), ``model``, ``none`` or ``any``: what the client returns."""
+    """Collection (``iterator``), ``model``, ``none``, ``accepted`` (202: the ``Location``
+    to watch), ``content`` (a body that is not JSON) or ``any``: what the client returns."""
     item: str
     """The model class (qualified with ``_models.``) of the result or its items; empty if none."""
     item_annotation: str
@@ -191,6 +192,10 @@ class OperationView:
     """Return annotation of the service method."""
     server_times: str
     """Literal tuple of read-only timestamp properties set on create."""
+    upload: bool = False
+    """The request body is content (bytes, a file, an iterator), not JSON."""
+    upload_type: str = "None"
+    """Literal: the documented media type of an uploaded body."""
 
 
 class VersionContext:
@@ -400,6 +405,9 @@ class VersionContext:
             server_body = self.types.annotation(op.request_type, qualify) + " | None"
         else:
             client_body = server_body = "Any"
+        upload = uploads(op)
+        if upload:
+            client_body, server_body = "Upload", "Content"
         response = op.response_type
         collection = op.kind == "list" or (response is not None and is_collection(response))
         item_type = collection_item(response) if response is not None else None
@@ -407,9 +415,15 @@ class VersionContext:
         item_annotation = (
             self.types.annotation(item_type, qualify) if item_type is not None else "Any"
         )
-        if collection:
+        if downloads(op):
+            kind, item_annotation = "content", "Content"
+            service_return = "Content | Reply"
+        elif collection:
             kind = "iterator"
             service_return = f"Sequence[{item_annotation}] | Reply"
+        elif response is None and op.response_status == 202:
+            kind, item_annotation = "accepted", "str | None"
+            service_return = "Reply | None"
         elif response is None:
             kind, item_annotation = "none", "None"
             service_return = "Reply | None"
@@ -444,7 +458,7 @@ class VersionContext:
             ),
             quotes=tuple(sorted(set().union(*(t.quotes() for t in templates)))),
             has_body=has_body,
-            body_required=has_body and body_class is not None,
+            body_required=has_body and (body_class is not None or upload),
             client_body=client_body,
             server_body=server_body,
             model_body=body_class is not None,
@@ -454,6 +468,8 @@ class VersionContext:
             item_annotation=item_annotation,
             service_return=service_return,
             server_times=repr(self.server_times(op)),
+            upload=upload,
+            upload_type=repr(op.request_media_type) if upload else "None",
         )
 
     def client_attribute(self, resource: Resource) -> str:
@@ -478,7 +494,7 @@ def _words(annotation: str) -> set[str]:
 
 def _route_view(handler: str, op: Operation, template: PathTemplate, condition: str, client: bool) -> RouteView:
     method = op.method.upper()
-    plan = store_plan(op.kind, template)
+    plan = plan_of(op, template)
     return RouteView(
         handler=handler,
         method=repr(method),
