@@ -668,10 +668,10 @@ def _cmd_openapi(args: argparse.Namespace) -> int:
     run = _Run.of(args, config.cache)
     try:
         with page_limit(config.max_page_bytes):
-            docset = _load(config.specs, config, args, run)
+            docset, reported = _load(config.specs, config, args, run)
     finally:
         run.finish()
-    failing = _failing(docset.diagnostics, args.strict)
+    failing = _failing(reported, args.strict)
     if failing and args.strict:
         print("docgen: nothing written (--strict and the docs have errors or warnings)", file=sys.stderr)
         return EXIT_ERROR

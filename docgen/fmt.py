@@ -55,14 +55,9 @@ def format_python(text: str) -> str:
     The renderer has compiled ``text`` already; should black still refuse it (a
     construct black cannot format, a bug of black's), the text is kept as rendered:
     valid Python, only not formatted. The outcome is the same on every run.
-    A JSON document (the OpenAPI documents: every generated Python file starts with
-    its header comment, a JSON document with ``{``) is kept as it is.
     """
     import black
 
-
-    if text.startswith("{"):
-        return text
     try:
         return black.format_str(text, mode=mode())
     except Exception:  # black's own failure on valid Python: keep the valid text

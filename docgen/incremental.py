@@ -509,7 +509,7 @@ def format_files(
     new = []
     for path, text in files.items():
         text_digest = _text_digest(text)
-        if not path.endswith(".py"):  # pyproject.toml: not Python, kept as rendered
+        if not path.endswith(".py"):  # pyproject.toml, openapi.json: kept as rendered
             result[path] = File(text, _sha(text.encode("utf-8")), None, text_digest.hex())
             continue
         key = _format_key(text_digest)
