@@ -509,10 +509,13 @@ def format_files(
     new = []
     for path, text in files.items():
         text_digest = _text_digest(text)
-        if not path.endswith(".py"):  # pyproject.toml, openapi.json: kept as rendered
-            result[path] = File(text, _sha(text.encode("utf-8")), None, text_digest.hex())
-            continue
         key = _format_key(text_digest)
+        if not path.endswith(".py"):  # pyproject.toml, openapi.json: kept as rendered
+            data = text.encode("utf-8")
+            sha = hashlib.sha256(data).digest()
+            result[path] = File(text, sha.hex(), key, text_digest.hex())
+            new.append((key, path, sha + data))
+            continue
         found = _format_entry(format_entries.get(key))
         if found is not None:
             result[path] = File(found[0], found[1], key, text_digest.hex())
