@@ -328,16 +328,30 @@ def _read_ignores(root: Path, paths: set[str], diags: list[Diagnostic]) -> dict[
     DG011 for the words that name no code go to ``diags``."""
     found: dict[str, tuple[str, ...]] = {}
     for path in sorted(paths):
-        try:
-            with open(root / path, "rb") as page:
-                data = page.read(DEFAULT_MAX_PAGE_BYTES)
-        except OSError:
-            continue  # reported as DG001/DG008 already
-        selectors, problems = page_ignores(path, data.decode("utf-8", errors="replace"))
+        text = _page_text(root, path)
+        if text is None:
+            continue  # not a page docgen reads: reported as DG001/DG008 already
+        selectors, problems = page_ignores(path, text)
         if selectors:
             found[path] = selectors
         diags.extend(problems)
     return found
+
+
+def _page_text(root: Path, path: str) -> str | None:
+    """The text of the page at ``path`` under ``root`` if it is a regular file inside ``root``
+    (never a FIFO, a device or a link leading out), else None."""
+    try:
+        real = (root / path).resolve(strict=True)
+        if not real.is_relative_to(root.resolve(strict=True)):
+            return None
+        descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as page:
+            if not stat.S_ISREG(os.fstat(page.fileno()).st_mode):
+                return None
+            return page.read(DEFAULT_MAX_PAGE_BYTES).decode("utf-8", errors="replace")
+    except (OSError, RuntimeError, ValueError):
+        return None
 
 
 def chosen_diagnostics(
