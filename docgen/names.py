@@ -506,6 +506,7 @@ def client_method_names(resource: str, operations: Sequence[tuple[str, str]], un
 OPTION_RESERVED = KEYWORDS | TEMPLATE_GLOBALS | {
     "body", "params", "via", "path", "query", "self", "delta_link", "request", "service", "cls",
     "request_params", "request_headers", "read_delta", "aread_delta", "query_of", "Delta", "Query", "NO_QUERY",
+    "headers", "content_type", "follow_redirects",
 }
 """Names a query option or header keyword never takes: the other keywords of a client or
 service method, and the names the method bodies call."""

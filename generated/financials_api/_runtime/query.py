@@ -265,7 +265,11 @@ def request_params(
     return found or None
 
 
-def request_headers(options: Mapping[str, str | None]) -> dict[str, str] | None:
-    """A client's request headers: the typed ones that were given."""
-    found = {name: value for name, value in options.items() if value is not None}
+def request_headers(
+    options: Mapping[str, str | None], headers: Mapping[str, str] | None = None
+) -> dict[str, str] | None:
+    """A client's request headers: ``headers`` and the typed ones that were given, the typed
+    ones winning."""
+    found = dict(headers or {})
+    found.update({name: value for name, value in options.items() if value is not None})
     return found or None
