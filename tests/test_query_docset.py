@@ -2,8 +2,8 @@
 
 The doc set documents a list that supports the OData query parameters without naming
 them and takes the ``ConsistencyLevel`` and ``Prefer`` headers, a delta function whose
-example ends with an ``@odata.deltaLink`` to the docs' host, and a function with query
-parameters from a table. It is generated into a temporary folder and driven from a fresh
+example ends with an ``@odata.deltaLink`` to the docs' host, a function with query
+parameters from a table, and an upload taking the ``If-Match`` header. It is generated into a temporary folder and driven from a fresh
 interpreter.
 """
 
@@ -135,3 +135,28 @@ def test_the_generated_tests_pass(tree: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-4000:]
     assert "6 passed" in result.stdout  # 3 examples, sync and async
+
+
+def test_an_upload_sends_its_typed_headers_with_the_given_ones(tree: Path) -> None:
+    drive(
+        tree,
+        """
+        import httpx
+        from widgets.v1_0.client import Client
+
+        sent = []
+
+        def answer(request):
+            sent.append(request)
+            return httpx.Response(204)
+
+        with Client("http://t", transport=httpx.MockTransport(answer)) as client:
+            client.widgets.upload(widget_id="w1", body=b"PNG", if_match='"1"', headers={"X-Trace": "a"})
+            client.widgets.upload(widget_id="w1", body=b"PNG")
+        first, second = sent
+        assert first.headers["If-Match"] == '"1"' and first.headers["X-Trace"] == "a", first.headers
+        assert first.headers["Content-Type"] == "image/png" and first.content == b"PNG"
+        assert "If-Match" not in second.headers
+        print("ok")
+        """,
+    )
