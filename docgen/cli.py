@@ -53,6 +53,7 @@ exit status:
   1  check only: the output folder differs from what generate would write
   2  usage or input error: bad flags or settings, pages not found, errors in the
      docs (with --strict, warnings too), output folder not writable
+  130  stopped by Ctrl-C (the output folder as it was)
 """
 
 
