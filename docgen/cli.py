@@ -136,8 +136,8 @@ def _reporting_options(parser: argparse.ArgumentParser, *, suppress: bool) -> No
         metavar="CODES",
         help="report only these codes or prefixes, comma-separated (e.g. DG1,DG401); replaces the setting",
     )
-    add("--ignore", type=_selectors, action="extend", metavar="CODES", help="do not report these codes or prefixes (added to the setting)")
-    add("--extend-select", type=_selectors, action="extend", metavar="CODES", help="report these codes too (added to select)")
+    add("--ignore", type=_selectors, action="extend", metavar="CODES", help="do not report these codes or prefixes (adds)")
+    add("--extend-select", type=_selectors, action="extend", metavar="CODES", help="report these codes too (adds to select)")
     add(
         "--severity",
         type=_severity,
@@ -145,7 +145,7 @@ def _reporting_options(parser: argparse.ArgumentParser, *, suppress: bool) -> No
         metavar="CODE=LEVEL",
         help="report CODE (or a prefix) as error, warning or info; repeatable",
     )
-    add("--no-page-ignores", action="store_true", default=False, help="disregard `<!-- docgen: ignore ... -->` comments in pages")
+    add("--no-page-ignores", action="store_true", default=False, help="disregard `<!-- docgen: ignore ... -->` in pages")
     add("-v", "--verbose", action="store_true", default=False, help="print info diagnostics too")
     add("-q", "--quiet", action="store_true", default=False, help="print errors only: no warnings, summary or progress")
     add("-j", "--jobs", type=_jobs, default=0, metavar="N", help="parse and format in N processes (default: every core)")
@@ -178,7 +178,8 @@ def _severity(text: str) -> tuple[str, Severity]:
     if problem is not None:
         raise argparse.ArgumentTypeError(f"{code!r} {problem}")
     if level not in {s.value for s in Severity}:
-        raise argparse.ArgumentTypeError(f"{level!r} is not a severity (error, warning, info){did_you_mean(level, [s.value for s in Severity])}")
+        hint = did_you_mean(level, [s.value for s in Severity])
+        raise argparse.ArgumentTypeError(f"{level!r} is not a severity (error, warning, info){hint}")
     return code, Severity(level)
 
 
@@ -332,13 +333,15 @@ def _read_ignores(root: Path, paths: set[str], diags: list[Diagnostic]) -> dict[
 
 def chosen_diagnostics(
     diags: Sequence[Diagnostic], root: Path, policy: Policy, *, page_comments: bool = True
-) -> list[Diagnostic]:
-    """The diagnostics the user asked for: the policy applied, and each page's ignore comments."""
+) -> tuple[list[Diagnostic], int]:
+    """The diagnostics the user asked for (the policy applied, and each page's ignore comments),
+    sorted by place, and how many were left out."""
     every = list(diags)
     ignores: dict[str, tuple[str, ...]] = {}
     if page_comments:
         ignores = _read_ignores(root, {d.span.path for d in diags}, every)
-    return sorted(policy.apply(every, ignores), key=Diagnostic.sort_key)
+    kept = policy.apply(every, ignores)
+    return sorted(kept, key=Diagnostic.sort_key), len(every) - len(kept)
 
 
 def report_diagnostics(
@@ -349,8 +352,8 @@ def report_diagnostics(
 
     ``root``: the folder page paths are relative to; ``pages``: how many were read.
     """
-    ordered = chosen_diagnostics(diags, root, policy, page_comments=not args.no_page_ignores)
-    summary = Summary.of(ordered, pages, suppressed=max(0, len(diags) - len(ordered)))
+    ordered, suppressed = chosen_diagnostics(diags, root, policy, page_comments=not args.no_page_ignores)
+    summary = Summary.of(ordered, pages, suppressed)
     fmt = args.diagnostics_format
     display = _Display(root, repository_root() if fmt in ("github", "sarif") else None)
     if fmt == "json":
@@ -407,7 +410,8 @@ class _Run:
             from docgen.cache import Cache
 
             cache = Cache(cache_folder)
-        return cls(args.jobs or default_jobs(), cache, Progress(sys.stderr, enabled=False if args.quiet else None), Timings() if args.timings else None)
+        progress = Progress(sys.stderr, enabled=False if args.quiet else None)
+        return cls(args.jobs or default_jobs(), cache, progress, Timings() if args.timings else None)
 
     def stage(self, name: str) -> contextlib.AbstractContextManager[None]:
         """Time a stage (when ``--timings`` is given)."""

@@ -219,7 +219,12 @@ def hook_entry(hook_id: str) -> list[str]:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     (hook,) = [h for h in hooks if h["id"] == hook_id]
     assert hook["pass_filenames"] is False and hook["language"] == "python"
-    for changed in ("site/docs/v1.0/resources/widget.md", "site/pyproject.toml", "pyproject.toml", "site/generated/shop/app.py"):
+    for changed in (
+        "site/docs/v1.0/resources/widget.md",
+        "site/pyproject.toml",
+        "pyproject.toml",
+        "site/generated/shop/app.py",
+    ):
         assert re.search(hook["files"], changed), changed  # an edit there runs the hook
     command: list[str] = hook["entry"].split()
     assert command[0] == "docgen"

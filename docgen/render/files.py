@@ -109,11 +109,12 @@ class Renderer:
         text = loaded.render(package=self.package, **context)
         if not template.endswith(".py.jinja"):
             return text
-        if self.user_templates is not None and loaded.filename and Path(loaded.filename).resolve().is_relative_to(self.user_templates):
+        source = loaded.filename
+        if self.user_templates is not None and source and Path(source).resolve().is_relative_to(self.user_templates):
             try:  # the user's template must give Python; say which template when it does not
                 compile(text, template, "exec", dont_inherit=True)
             except SyntaxError as error:
-                raise TemplateOutputError(loaded.filename, error.lineno, error.msg) from None
+                raise TemplateOutputError(source, error.lineno, error.msg) from None
         return prune_imports(text)
 
     # ----------------------------------------------------------------- static
