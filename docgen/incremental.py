@@ -483,9 +483,16 @@ def format_files(
     """Each file through black, or its cached output (the misses in ``jobs`` processes)."""
     result: dict[str, File] = {}
     todo: list[tuple[str, bytes]] = []
+    new = []
+    verbatim = 0
     for path, text in files.items():
-        if not path.endswith(".py"):  # pyproject.toml: not Python, kept as rendered
-            result[path] = File(text, _sha(text.encode("utf-8")), None)
+        if not path.endswith(".py"):  # pyproject.toml: not Python, kept as rendered (and stored so)
+            key = digest("verbatim", _text_digest(text))
+            data = text.encode("utf-8")
+            sha = hashlib.sha256(data).digest()
+            result[path] = File(text, sha.hex(), key)
+            new.append((key, path, sha + data))
+            verbatim += 1
             continue
         key = _format_key(_text_digest(text))
         found = _format_entry(format_entries.get(key))
@@ -494,7 +501,7 @@ def format_files(
         else:
             todo.append((path, key))
     if cache is not None:
-        cache.count("format", True, len(result))
+        cache.count("format", True, len(result) - verbatim)
         cache.count("format", False, len(todo))
     if progress is not None and todo:
         progress.task("format", len(todo))
@@ -521,7 +528,6 @@ def format_files(
                 out.extend(_format_chunk([text]))
                 if progress is not None:
                     progress.advance()
-    new = []
     for (path, key), text in zip(todo, out):
         data = text.encode("utf-8")
         sha = hashlib.sha256(data).digest()
