@@ -376,12 +376,15 @@ def report_diagnostics(
     return ordered
 
 
-def _chatty(args: argparse.Namespace) -> bool:
-    """Whether lines other than diagnostics and errors go to stderr: not with ``--quiet``, nor
-    when stderr holds one JSON or SARIF document."""
-    if args.quiet:
-        return False
+def _document_free(args: argparse.Namespace) -> bool:
+    """Whether stderr may hold more than the diagnostics: not when it holds one JSON or SARIF document."""
     return args.diagnostics_file is not None or args.diagnostics_format not in ("json", "sarif")
+
+
+def _chatty(args: argparse.Namespace) -> bool:
+    """Whether lines other than diagnostics and failures go to stderr: not with ``--quiet``, nor
+    when stderr holds one JSON or SARIF document."""
+    return not args.quiet and _document_free(args)
 
 
 def _failing(diags: Sequence[Diagnostic], strict: bool) -> bool:
@@ -621,15 +624,13 @@ def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
         except OSError as error:
             return _os_error(error, config.out)
         if not report.ok and set(report.missing) >= set(files):  # no generated tree at all: no diff of everything
-            print(
-                f"docgen: {os.path.relpath(config.out)} holds none of the {len(files)} generated files; "
-                "run `docgen generate` to write them",
-                file=sys.stderr,
-            )
+            if _document_free(args):
+                where = os.path.relpath(config.out)
+                print(f"docgen: {where} holds none of the {len(files)} generated files; run `docgen generate`", file=sys.stderr)
             return EXIT_ERROR if failing else EXIT_DRIFT
     if args.diff:
         sys.stdout.write("".join(report.diffs))
-    if _chatty(args) or not report.ok:
+    if _chatty(args) or (not report.ok and _document_free(args)):  # drift is said even with --quiet
         for line in _check_summary(report, config.out):
             print(line, file=sys.stderr)
     if failing:
