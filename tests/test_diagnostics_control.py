@@ -267,3 +267,13 @@ def test_in_a_fresh_docs_repository_the_hook_diff_applies_with_git_apply(tmp_pat
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     from_below = subprocess.run(check + ["--no-cache"], cwd=site / "docs", capture_output=True, text=True, env=env)
     assert from_below.returncode == 0, from_below.stderr  # the settings are found from a subfolder too
+
+
+def test_quiet_prints_errors_only(noisy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "generate", "--quiet")
+    assert (code, out, err) == (0, "", "")  # warnings, the summary and the files written: all silent
+    (noisy / "docs/v1.0/api/broken.md").write_bytes(b"\xff")
+    code, _, err = run(capsys, "generate", "-q")
+    assert code == 2
+    (line,) = err.splitlines()
+    assert line.startswith("docs/v1.0/api/broken.md:1:1: error DG001 ")
