@@ -314,17 +314,32 @@ def _policy(config: Config, args: argparse.Namespace) -> Policy:
     )
 
 
-def _read_ignores(root: Path, paths: set[str], diags: list[Diagnostic]) -> dict[str, tuple[str, ...]]:
-    """The ``docgen: ignore`` comments of the pages in ``paths`` (those with diagnostics);
-    DG011 for the words that name no code go to ``diags``."""
+UNREAD = frozenset({"DG001", "DG008", "DG010"})
+"""Codes of pages docgen did not read (unreadable, not a regular file inside the specs, too large)."""
+
+
+def _page_text(path: Path) -> str | None:
+    """A page's text, read again for its ignore comments: regular files only, never blocking."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as page:
+        if not stat.S_ISREG(os.fstat(page.fileno()).st_mode):
+            return None
+        return page.read(DEFAULT_MAX_PAGE_BYTES).decode("utf-8", errors="replace")
+
+
+def _read_ignores(root: Path, diags: list[Diagnostic]) -> dict[str, tuple[str, ...]]:
+    """The ``docgen: ignore`` comments of the pages with diagnostics (those docgen read); DG011
+    for the words that name no code are added to ``diags``."""
+    unread = {d.span.path for d in diags if d.code in UNREAD}
     found: dict[str, tuple[str, ...]] = {}
-    for path in sorted(paths):
-        try:
-            with open(root / path, "rb") as page:
-                data = page.read(DEFAULT_MAX_PAGE_BYTES)
-        except OSError:
-            continue  # reported as DG001/DG008 already
-        selectors, problems = page_ignores(path, data.decode("utf-8", errors="replace"))
+    for path in sorted({d.span.path for d in diags} - unread):
+        text = _page_text(root / path)
+        if text is None:
+            continue
+        selectors, problems = page_ignores(path, text)
         if selectors:
             found[path] = selectors
         diags.extend(problems)
@@ -339,7 +354,7 @@ def chosen_diagnostics(
     every = list(diags)
     ignores: dict[str, tuple[str, ...]] = {}
     if page_comments:
-        ignores = _read_ignores(root, {d.span.path for d in diags}, every)
+        ignores = _read_ignores(root, every)
     kept = policy.apply(every, ignores)
     return sorted(kept, key=Diagnostic.sort_key), len(every) - len(kept)
 

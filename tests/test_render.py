@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +23,11 @@ from test_render_docsets import HOSTILE_TEXT, body, customers_docset, example, o
 
 CONFIG = Config(package="financials_api")
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def python_files(files: dict[str, str]) -> dict[str, str]:
+    """The Python files of a tree (all but the distribution's pyproject.toml)."""
+    return {path: text for path, text in files.items() if path.endswith(".py")}
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +65,7 @@ def test_layout(files: dict[str, str]) -> None:
         "tests/v1_0/conftest.py",
         "tests/v1_0/test_company.py",
         "tests/v1_0/test_customer.py",
+        "pyproject.toml",
     }
     assert set(files) == expected
     assert list(files) == sorted(files)
@@ -75,7 +82,8 @@ def test_every_file_has_a_header_and_no_absolute_paths_or_timestamps(files: dict
 
 
 def test_formatted_compiles_and_stable(files: dict[str, str]) -> None:
-    for path, text in files.items():
+    assert tomllib.loads(files["pyproject.toml"])["project"]["name"] == "financials-api"
+    for path, text in python_files(files).items():
         compile(text, path, "exec")
         assert format_python(text) == text, path
         assert text.endswith("\n") and "\r" not in text
@@ -125,7 +133,7 @@ def docstrings(tree: ast.AST) -> list[str]:
 
 def test_hostile_doc_text_stays_inert_text(hostile: dict[str, str]) -> None:
     flat = " ".join(HOSTILE_TEXT.split())
-    for path, text in hostile.items():
+    for path, text in python_files(hostile).items():
         if "/_runtime/" in path:
             continue
         tree = ast.parse(text)
