@@ -1,4 +1,4 @@
-"""The ``docgen`` command: parse, generate, check, codes.
+"""The ``docgen`` command: parse, generate, check, watch, openapi, codes.
 
 Exit status (the same for every command):
 
@@ -109,6 +109,17 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--serve", action="store_true", help="also serve the generated app, restarted after each good run")
     watch.add_argument("--host", metavar="ADDRESS", help="address to serve on (default: 127.0.0.1)")
     watch.add_argument("--port", type=int, metavar="N", help="port to serve on (default: 8000; 0: a free one)")
+
+    openapi = command("openapi", "print the OpenAPI 3.1 document of the generated server", reporting)
+    openapi.add_argument("--specs", type=Path, metavar="DIR", help="folder (or file) of Markdown pages")
+    openapi.add_argument("--package", metavar="NAME", help="name of the generated Python package (the title)")
+    openapi.add_argument(
+        "--version",
+        dest="api_version",
+        metavar="NAME",
+        help="the document of one API version, as its app serves it at its root (default: every version, each under its segment)",
+    )
+    openapi.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the document to FILE (default: stdout)")
 
     codes = command("codes", "print the table of diagnostic codes")
     codes.add_argument("--format", choices=("markdown", "text"), default="text")
@@ -318,32 +329,36 @@ UNREAD = frozenset({"DG001", "DG008", "DG010"})
 """Codes of pages docgen did not read (unreadable, not a regular file inside the specs, too large)."""
 
 
-def _page_text(path: Path) -> str | None:
-    """A page's text, read again for its ignore comments: regular files only, never blocking."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as page:
-        if not stat.S_ISREG(os.fstat(page.fileno()).st_mode):
-            return None
-        return page.read(DEFAULT_MAX_PAGE_BYTES).decode("utf-8", errors="replace")
-
-
 def _read_ignores(root: Path, diags: list[Diagnostic]) -> dict[str, tuple[str, ...]]:
     """The ``docgen: ignore`` comments of the pages with diagnostics (those docgen read); DG011
     for the words that name no code are added to ``diags``."""
     unread = {d.span.path for d in diags if d.code in UNREAD}
     found: dict[str, tuple[str, ...]] = {}
     for path in sorted({d.span.path for d in diags} - unread):
-        text = _page_text(root / path)
+        text = _page_text(root, path)
         if text is None:
-            continue
+            continue  # not a page docgen reads
         selectors, problems = page_ignores(path, text)
         if selectors:
             found[path] = selectors
         diags.extend(problems)
     return found
+
+
+def _page_text(root: Path, path: str) -> str | None:
+    """The text of the page at ``path`` under ``root`` if it is a regular file inside ``root``
+    (never a FIFO, a device or a link leading out), else None."""
+    try:
+        real = (root / path).resolve(strict=True)
+        if not real.is_relative_to(root.resolve(strict=True)):
+            return None
+        descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as page:
+            if not stat.S_ISREG(os.fstat(page.fileno()).st_mode):
+                return None
+            return page.read(DEFAULT_MAX_PAGE_BYTES).decode("utf-8", errors="replace")
+    except (OSError, RuntimeError, ValueError):
+        return None
 
 
 def chosen_diagnostics(
@@ -578,7 +593,7 @@ def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
         run.progress.clear()
         try:
             with run.stage("write"):
-                report = write_tree(config.out, files)
+                report = write_tree(config.out, files, outcome.manifest)
         except OutputError as error:
             print(f"docgen: {error}", file=sys.stderr)
             return EXIT_ERROR
@@ -632,7 +647,8 @@ def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
         run.progress.clear()
         try:
             with run.stage("write"):
-                report = check_tree(config.out, files, _diff_prefix(config.out) if args.diff else "")
+                diff_prefix = _diff_prefix(config.out) if args.diff else ""
+                report = check_tree(config.out, files, outcome.manifest, diff_prefix)
         except OutputError as error:
             print(f"docgen: {error}", file=sys.stderr)
             return EXIT_ERROR
@@ -665,6 +681,50 @@ def _diff_prefix(out: Path) -> str:
     if where.startswith(os.pardir):  # outside the repository: paths relative to the output folder
         return ""
     return Path(where).as_posix() + "/"
+
+def _cmd_openapi(args: argparse.Namespace) -> int:
+    from docgen.openapi import document_of_version, dumps
+
+    config = _config(args)
+    problem = None if args.package is None else package_problem(args.package)
+    if problem is not None:
+        raise UsageError(f"--package {args.package!r} {problem}")
+    config = config.with_overrides(specs=args.specs, package=args.package)
+    run = _Run.of(args, config.cache)
+    try:
+        with page_limit(config.max_page_bytes):
+            docset, reported = _load(config.specs, config, args, run)
+    finally:
+        run.finish()
+    failing = _failing(reported, args.strict)
+    if failing and args.strict:
+        print("docgen: nothing written (--strict and the docs have errors or warnings)", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        document = document_of_version(docset, config.package, args.api_version)
+    except KeyError:
+        known = ", ".join(version.name for version in docset.versions) or "none"
+        raise UsageError(f"--version {args.api_version!r}: no such API version in the docs (they have: {known})") from None
+    text = dumps(document)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            _write_file(args.output, text)
+        except OSError as error:
+            return _os_error(error, args.output)
+    return EXIT_ERROR if failing else EXIT_OK
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file beside it, then renamed)."""
+    temporary = path.with_name(f".{path.name}.docgen-tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
@@ -766,7 +826,14 @@ def _cmd_codes(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------- entry point
 
-_COMMANDS = {"parse": _cmd_parse, "generate": _cmd_generate, "check": _cmd_check, "watch": _cmd_watch, "codes": _cmd_codes}
+_COMMANDS = {
+    "parse": _cmd_parse,
+    "generate": _cmd_generate,
+    "check": _cmd_check,
+    "watch": _cmd_watch,
+    "openapi": _cmd_openapi,
+    "codes": _cmd_codes,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -93,6 +93,7 @@ CODES: dict[str, Code] = _codes(
     ("DG309", W, "example JSON body has a number JSON data cannot hold (NaN, Infinity, 1e999); kept as text"),
     ("DG310", W, "example JSON body or annotation nested deeper than 64 levels; not read"),
     ("DG311", W, "malformed example JSON body longer than 65,536 characters; not repaired"),
+    ("DG312", W, "example value does not fit its documented type; the generated test uses a stand-in"),
     # Linking (DG4xx)
     ("DG401", W, "link to a page that does not exist"),
     ("DG402", W, "link differs in letter case from the page it names"),

@@ -31,7 +31,7 @@ RUNTIME_REQUIREMENTS = ("pydantic>=2.7,<3", "fastapi>=0.110", "httpx>=0.27,<1", 
 TEST_REQUIREMENTS = ("pytest>=8",)
 """What the generated tests need besides the package."""
 
-RUNTIME_MODULES = ("errors", "models", "client", "server", "store", "testing")
+RUNTIME_MODULES = ("errors", "models", "client", "server", "store", "testing", "openapi")
 """The static support modules of ``<package>/_runtime/``."""
 
 
@@ -74,6 +74,8 @@ class VersionMount:
     """The version module."""
     path: str
     """Literal: the mount path (``'/v1.0'``)."""
+    module_literal: str
+    """Literal: the version module."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +154,7 @@ class Renderer:
             "package_app.py.jinja",
             header=header(what="every API version"),
             versions=[
-                VersionMount(module, repr("/" + name.strip("/"))) for module, name in versions
+                VersionMount(module, repr("/" + name.strip("/")), repr(module)) for module, name in versions
             ],
             first_version=doc_text(
                 self.default_version
@@ -251,7 +253,7 @@ class Renderer:
         context = self._resource_context(ctx, resource)
         views = context["operations"]
         quotes = {quote for view in views for quote in view.quotes}
-        context["client_imports"] = ", ".join(["AsyncSession", "Session", *sorted(quotes)])
+        context["client_imports"] = ", ".join(["AsyncSession", "Content", "Session", "Upload", *sorted(quotes)])
         context["typing_imports"] = "Any, Literal" if any(view.via for view in views) else "Any"
         text = self._render("client_resource.py.jinja", header=header(resource.pages), **context)
         return f"{self.package}/{ctx.module}/client/{context['module']}.py", text
@@ -322,6 +324,12 @@ class Renderer:
             **self._common(ctx),
         )
         return f"{self.package}/{ctx.module}/server/app.py", text
+
+    def openapi_document(self, ctx: VersionContext, planner: ExamplePlanner) -> tuple[str, str]:
+        """The version's OpenAPI document, which its app serves at ``/openapi.json``."""
+        from docgen.openapi import dumps, version_document  # docgen.openapi imports the renderer
+
+        return f"{self.package}/{ctx.module}/server/openapi.json", dumps(version_document(ctx, planner))
 
     def tests_module(
         self, ctx: VersionContext, planner: ExamplePlanner, resource: Resource
