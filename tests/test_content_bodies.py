@@ -177,3 +177,11 @@ def test_an_accepted_request_returns_where_to_watch_it(tree: Path) -> None:
         print("ok")
         """,
     )
+
+
+def test_the_generated_code_passes_mypy_strict(tree: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "."],
+        cwd=tree, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]

@@ -74,6 +74,16 @@ def _media_type(body: Body) -> str:
     return body.content_type or "text/plain"
 
 
+def _sent_type(example: Example) -> str:
+    """The Content-Type an example request is sent with: the header as written when it has
+    parameters (a multipart boundary, a charset), else the body's media type."""
+    body = example.request.body
+    written = next((h.value.strip() for h in example.request.headers if h.name.lower() == "content-type"), "")
+    if ";" in written:
+        return written
+    return _media_type(body) if body is not None else "application/octet-stream"
+
+
 def uploads(operation: Operation) -> bool:
     """The operation's request body is content, not JSON (an upload, a text or MIME body)."""
     media_type = operation.request_media_type
@@ -540,8 +550,8 @@ class ExamplePlanner:
         if sent is not None:
             body = repr(sent.text.encode("utf-8"))
             args.append(("body", "body"))
-            if uploads(op) and _media_type(sent) != op.request_media_type:
-                args.append(("content_type", repr(_media_type(sent))))
+            if uploads(op) and _sent_type(example) != op.request_media_type:
+                args.append(("content_type", repr(_sent_type(example))))
         elif has_request:
             body = "request"
             if call.body_class is not None:
@@ -573,7 +583,7 @@ class ExamplePlanner:
             params=params,
             raw_path=repr(template.fill(values)) if raw else "",
             http_method=repr(op.method.upper()) if raw else "",
-            content_type=repr(_media_type(sent)) if sent is not None else "",
+            content_type=repr(_sent_type(example)) if sent is not None else "",
             media_type=repr(_media_type(text)) if text is not None else "",
             location=_location(example) is not None and plan.action in ("reply", "get_content", "put_content"),
         )
