@@ -58,6 +58,8 @@ def test_the_model_records_each_body_s_media_type() -> None:
         "thing-download": (None, "application/octet-stream"),
         "thing-export": (None, "text/csv"),
         "thing-get": (None, "application/json"),
+        "thing-photo": (None, "application/octet-stream"),  # Edm.Stream, no example body
+        "thing-photo-update": ("image/jpeg", None),
         "thing-upload": ("application/octet-stream", None),
     }
 
@@ -68,7 +70,7 @@ def test_the_generated_tests_replay_every_example(tree: Path) -> None:
         cwd=tree, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:]
-    assert "12 passed" in result.stdout  # 6 examples, sync and async
+    assert "16 passed" in result.stdout  # 8 examples, sync and async
 
 
 UPLOAD_THEN_DOWNLOAD = """
@@ -105,6 +107,9 @@ with Client(base, token="u1", **sync_options) as client:
     assert html.data == b"<p>hi</p>" and html.media_type == "text/html" and html.text == "<p>hi</p>", html
     moved = client.things.download(thing_id="t2", follow_redirects=False)
     assert moved.status_code == 302 and moved.headers["location"].startswith("https://downloads.example.com/")
+    client.things.photo_update(thing_id="t7", body=b"\\xff\\xd8 not quite a JPEG")
+    photo = client.things.photo(thing_id="t7")
+    assert photo.data == b"\\xff\\xd8 not quite a JPEG" and photo.media_type == "image/jpeg", photo
     csv = client.things.export()
     assert csv.media_type == "text/csv" and csv.text.splitlines()[0] == "Id,Name", csv
 
