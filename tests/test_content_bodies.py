@@ -8,6 +8,7 @@ in-process through the app, and through uvicorn on a free port.
 
 from __future__ import annotations
 
+import ast
 import json
 import socket
 import subprocess
@@ -15,11 +16,18 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from test_render_docsets import HOSTILE_TEXT, example, operation
 
 from docgen.cli import main
+from docgen.config import Config
+from docgen.model import ApiVersion, Body, DocSet, Example, Header, Operation, Resource
+from docgen.render import render, replayable
+from docgen.render.examples import plan_of
+from docgen.render.paths import PathTemplate, store_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "tests" / "docsets" / "content"
@@ -190,3 +198,93 @@ def test_the_generated_code_passes_mypy_strict(tree: Path) -> None:
         cwd=tree, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+# --------------------------------------------------------------------- which examples are replayed
+
+
+def _with_bodies(ex: Example, request: Body | None = None, response: Body | None = None) -> Example:
+    assert ex.response is not None
+    return replace(
+        ex,
+        request=replace(ex.request, body=request),
+        response=replace(ex.response, body=response),
+    )
+
+
+def _upload() -> Operation:
+    op = operation("thing-upload", "action", "PUT", "/things/{id}/content", "thing", status=204)
+    return replace(op, request_media_type="application/octet-stream")
+
+
+def _download(media_type: str = "text/csv") -> Operation:
+    op = operation("thing-export", "action", "GET", "/things/export", "thing")
+    return replace(op, response_media_type=media_type)
+
+
+def test_examples_with_bodies_that_are_not_json_are_replayed() -> None:
+    sent = Body("The bytes.", "application/octet-stream")
+    upload = _with_bodies(example("u", "p.md", "PUT", "/things/1/content", status=204), request=sent)
+    assert replayable(upload, _upload()) is None
+    csv = Body("Id,Name\nt1,Blue", "text/csv")
+    export = _with_bodies(example("e", "p.md", "GET", "/things/export"), response=csv)
+    assert replayable(export, _download()) is None
+    accepted = _with_bodies(
+        example("a", "p.md", "POST", "/things/1/note", status=202), request=Body("Hi.", "text/plain")
+    )
+    assert replayable(accepted, operation("thing-note", "action", "POST", "/things/{id}/note", "thing", status=202)) is None
+
+
+def test_examples_whose_bodies_cannot_be_replayed_say_why() -> None:
+    get = operation("x-get", "get", "GET", "/items/{id}", "x", None, "microsoft.graph.x", 200)
+    text = Body("hello", "text/plain")
+    assert replayable(_with_bodies(example("a", "p.md", "GET", "/items/1"), request=text), get) == (
+        "request body on a GET request"
+    )
+    assert replayable(_with_bodies(example("a", "p.md", "GET", "/items/1"), response=text), get) == (
+        "response body is not JSON"  # the client reads a model here
+    )
+    broken = Body('{"id": ', "application/json")
+    export = _with_bodies(example("e", "p.md", "GET", "/things/export"), response=broken)
+    assert replayable(export, _download()) == "response body is not JSON"
+    create = operation("x-create", "create", "POST", "/items", "x", "microsoft.graph.x", "microsoft.graph.x", 201)
+    posted = _with_bodies(example("c", "p.md", "POST", "/items", status=201), request=text)
+    assert replayable(posted, create) == "request body is not JSON"
+
+
+def test_store_plans_of_content() -> None:
+    content = PathTemplate.parse("/things/{id}/content")
+    value = PathTemplate.parse("/things/{id}/photo/$value")
+    assert store_plan("action", content, "upload").action == "put_content"
+    assert store_plan("action", value, "download").action == "get_content"
+    assert store_plan("action", PathTemplate.parse("/things('{id}')/content"), "download").action == "reply"
+    assert plan_of(_upload(), content).action == "put_content"
+
+
+def test_hostile_content_types_and_bodies_stay_literals() -> None:
+    hostile = HOSTILE_TEXT + "\xff\u2028"
+    request_type = 'text/plain; charset="x"""; import os'
+    op = replace(_upload(), request_media_type=request_type.split(";")[0])
+    ex = example("u", "api/thing-upload.md", "PUT", "/things/1/content", status=204)
+    ex = replace(
+        _with_bodies(ex, request=Body(hostile, "text/plain")),
+        request=replace(
+            _with_bodies(ex, request=Body(hostile, "text/plain")).request,
+            headers=(Header("Content-Type", request_type),),
+        ),
+    )
+    down = replace(_download('text/"csv'), examples=(
+        _with_bodies(example("e", "api/thing-export.md", "GET", "/things/export"), response=Body(hostile, 'text/"csv')),
+    ))
+    docset = DocSet((ApiVersion("v1.0", (Resource("thing", None, (replace(op, examples=(ex,)), down), ("p.md",)),), ()),))
+    files = render(docset, Config(package="hostile"))
+    constants: dict[str, set[object]] = {}
+    for path, text in files.items():
+        if path.endswith(".py"):
+            tree = ast.parse(text)
+            constants[path] = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)}
+    test = constants["tests/v1_0/test_thing.py"]
+    assert hostile.encode("utf-8") in test and request_type in test and hostile in test
+    assert 'text/"csv' in test
+    memory = constants["hostile/v1_0/server/memory_services/thing.py"]
+    assert hostile in memory and 'text/"csv' in memory

@@ -63,9 +63,19 @@ def _location(example: Example) -> str | None:
     return next((h.value.strip() for h in response.headers if h.name.lower() == "location"), None)
 
 
+def _broken_json(body: Body | None) -> bool:
+    """A body meant as JSON that could not be read: declared JSON, or undeclared and
+    starting as JSON does."""
+    if body is None or body.is_json or not body.text.strip():
+        return False
+    if body.content_type is None:
+        return body.text.lstrip().startswith(("{", "["))
+    return is_json_media_type(body.content_type)
+
+
 def _content(body: Body | None) -> Body | None:
     """A body that is not JSON (text, CSV, binary), when there is one."""
-    if body is None or body.is_json or not body.text.strip():
+    if body is None or body.is_json or not body.text.strip() or _broken_json(body):
         return None
     return body
 
@@ -270,6 +280,8 @@ def _replay_reason(
     route = route_of(operation, request.path, served)
     if route is None:
         return f"example path {request.path!r} fits none of the operation's paths ({operation.path!r}...)"
+    if _broken_json(request.body):
+        return "request body is not JSON"
     sent = _content(request.body)
     if sent is not None and request.method.upper() not in BODY_METHODS:
         return f"request body on a {request.method.upper()} request"
@@ -291,6 +303,8 @@ def _replay_reason(
         )
     if response.status == 204:
         return None
+    if _broken_json(response.body):
+        return "response body is not JSON"
     if _content(response.body) is not None:
         reads_json = _collection_response(operation) or _is_model(operation.response_type)
         return "response body is not JSON" if reads_json and not downloads(operation) else None
