@@ -288,3 +288,22 @@ def test_hostile_content_types_and_bodies_stay_literals() -> None:
     assert 'text/"csv' in test
     memory = constants["hostile/v1_0/server/memory_services/thing.py"]
     assert hostile in memory and 'text/"csv' in memory
+
+
+def test_an_example_of_the_other_body_kind_is_sent_through_the_session() -> None:
+    """An upload documented with a JSON example too, and a JSON action with a MIME example:
+    each such example is sent as documented (the client method sends the other kind)."""
+    upload = _upload()
+    as_json = example("j", "api/thing-upload.md", "PUT", "/things/1/content", {"name": "x"}, 204)
+    action = operation("thing-send", "action", "POST", "/things/{id}/send", "thing", status=202)
+    action = replace(action, request_media_type="application/json")
+    mime = _with_bodies(example("m", "api/thing-send.md", "POST", "/things/1/send", status=202), request=Body("TUlNRQ==", "text/plain"))
+    ops = (replace(upload, examples=(as_json,)), replace(action, examples=(mime,)))
+    docset = DocSet((ApiVersion("v1.0", (Resource("thing", None, ops, ("p.md",)),), ()),))
+    test = render(docset, Config(package="kinds"))["tests/v1_0/test_thing.py"]
+    calls = [
+        node for node in ast.walk(ast.parse(test))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "request"
+    ]
+    keywords = sorted({tuple(sorted(k.arg or "" for k in call.keywords)) for call in calls})
+    assert keywords == [("content", "content_type"), ("json",)], keywords

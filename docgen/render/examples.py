@@ -578,7 +578,11 @@ class ExamplePlanner:
         has_response, response = _json(example.response.body)
         text = _content(example.response.body) if example.response.status != 204 else None
         source = example.source
-        raw = template not in self.served.get(op.id, ([], []))[0] or (sent is not None and not uploads(op))
+        raw = (
+            template not in self.served.get(op.id, ([], []))[0]
+            or (sent is not None and not uploads(op))  # content where the client method sends JSON
+            or (has_request and uploads(op))  # JSON where it sends content
+        )
         if downloads(op) and 300 <= example.response.status < 400 and not raw:
             args.append(("follow_redirects", "False"))
         return ExampleTest(
