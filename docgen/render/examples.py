@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from docgen.model import ApiVersion, Body, Example, JsonValue, Operation, Resource, is_json_media_type
-from docgen.render.conform import TypeIndex, mismatch
+from docgen.render.conform import TypeIndex, fit, mismatch
 from docgen.render.paths import PathTemplate, StorePlan, store_plan
 from docgen.render.text import doc_text, py_literal
 from docgen.render.types import is_collection
@@ -21,10 +21,12 @@ from docgen.render.types import is_collection
 __all__ = [
     "ExamplePlanner",
     "ExampleTest",
+    "Fitted",
     "ReplyView",
     "SeedView",
     "TestCall",
     "downloads",
+    "fitted",
     "plan_of",
     "replayable",
     "uploads",
@@ -243,18 +245,59 @@ def replayable(
     return _type_reason(example, operation, index)
 
 
-def _type_reason(example: Example, operation: Operation, index: TypeIndex) -> str | None:
-    """Why the models reject a documented body, if they do."""
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """An example's JSON bodies as the tests send and expect them: each value the models
+    reject as its documented type (``"datetime-value"`` for a timestamp) replaced by a
+    stand-in of the type (:func:`docgen.render.conform.fit`)."""
+
+    request: JsonValue
+    """The request body (None when there is none)."""
+    response: JsonValue
+    """The response body (None when there is none)."""
+    stand_ins: tuple[str, ...]
+    """What was replaced: where, and why."""
+
+
+def fitted(example: Example, operation: Operation, index: TypeIndex | None) -> Fitted:
+    """The bodies of ``example`` fitted to the documented types of ``operation`` (as they
+    are, without ``index``)."""
     _, request = _json(example.request.body)
+    response = example.response
+    _, body = _json(response.body) if response is not None else (False, None)
+    if index is None:
+        return Fitted(request, body, ())
+    found: list[str] = []
     if operation.request_type is not None and operation.method.upper() in BODY_METHODS:
-        found = mismatch(request, operation.request_type, index)
+        request = fit(request, operation.request_type, index, found)
+        found = [f"request {item}" for item in found]
+    sent = len(found)
+    response_type = operation.response_type
+    if response is None or response.status == 204 or response_type is None:
+        return Fitted(request, body, tuple(found))
+    if _collection_response(operation) and isinstance(body, dict):
+        items = response_type if is_collection(response_type) else f"Collection({response_type})"
+        body = {**body, "value": fit(body.get("value"), items, index, found, "$.value")}
+    elif response_type.strip().lower().startswith("edm.") and isinstance(body, dict):
+        body = {**body, "value": fit(body.get("value"), response_type, index, found, "$.value")}
+    else:
+        body = fit(body, response_type, index, found)
+    found[sent:] = [f"response {item}" for item in found[sent:]]
+    return Fitted(request, body, tuple(found))
+
+
+def _type_reason(example: Example, operation: Operation, index: TypeIndex) -> str | None:
+    """Why the models reject a documented body, even with stand-ins for the values that
+    do not fit their types, if they do."""
+    bodies = fitted(example, operation, index)
+    if operation.request_type is not None and operation.method.upper() in BODY_METHODS:
+        found = mismatch(bodies.request, operation.request_type, index)
         if found:
             return f"request body does not fit {operation.request_type}: {found}"
     response = example.response
     if response is None or response.status == 204 or operation.response_type is None:
         return None
-    _, body = _json(response.body)
-    response_type = operation.response_type
+    body, response_type = bodies.response, operation.response_type
     if _collection_response(operation) and isinstance(body, dict):
         body, response_type = body.get("value"), (
             response_type if is_collection(response_type) else f"Collection({response_type})"
@@ -457,7 +500,8 @@ class ExamplePlanner:
             for example in op.examples:
                 if example.response is None:
                     continue
-                present, body = _json(example.response.body)
+                present, _ = _json(example.response.body)
+                body = fitted(example, op, self.index).response
                 if present and isinstance(body, dict):
                     return body
         return {}
@@ -479,7 +523,8 @@ class ExamplePlanner:
         )
         present, body = (False, None)
         if example.response is not None:
-            present, body = _json(example.response.body)
+            present, _ = _json(example.response.body)
+            body = fitted(example, op, self.index).response
         if plan.action == "list":
             items = body.get("value") if isinstance(body, dict) else None
             return [
@@ -512,9 +557,10 @@ class ExamplePlanner:
                 continue
             route = route_of(other, example.request.path)
             assert route is not None
-            _, request = _json(example.request.body)
+            has_response, _ = _json(example.response.body)
+            bodies = fitted(example, other, self.index)
+            request, body = bodies.request, bodies.response
             sent = _content(example.request.body)
-            has_response, body = _json(example.response.body)
             text = _content(example.response.body) if example.response.status != 204 else None
             result.append(
                 ReplyView(
@@ -558,7 +604,9 @@ class ExamplePlanner:
         ]
         if call.via:
             args.append(("via", repr(template.plain())))
-        has_request, request = _json(example.request.body)
+        bodies = fitted(example, op, self.index)
+        has_request, _ = _json(example.request.body)
+        request = bodies.request
         sent = _content(example.request.body)
         body = ""
         if sent is not None:
@@ -575,7 +623,8 @@ class ExamplePlanner:
         if example.request.query:
             params = py_literal(dict(parse_qsl(example.request.query, keep_blank_values=True)))
             args.append(("params", "params"))
-        has_response, response = _json(example.response.body)
+        has_response, _ = _json(example.response.body)
+        response = bodies.response
         text = _content(example.response.body) if example.response.status != 204 else None
         source = example.source
         raw = (

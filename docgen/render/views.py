@@ -15,7 +15,7 @@ from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
 from docgen.render.examples import BODY_METHODS, downloads, plan_of, served_paths, uploads
 from docgen.render.paths import PathTemplate
 from docgen.render.text import doc_text
-from docgen.render.types import TypeMap, collection_item, is_collection
+from docgen.render.types import FIELD_TYPES, TypeMap, collection_item, is_collection
 
 __all__ = [
     "EnumMemberView",
@@ -89,6 +89,9 @@ class ModelView:
     """(module, class) pairs needed for annotations only (under TYPE_CHECKING)."""
     uses_any: bool
     """Some annotation is ``Any``."""
+    runtime_names: tuple[str, ...] = ()
+    """What it imports from the runtime: ``ApiModel`` when that is its base, and the field
+    types its annotations use (``Guid``, ``DateTimeOffset``...), sorted."""
 
 
 # --------------------------------------------------------------------- operations
@@ -215,7 +218,11 @@ class VersionContext:
                 for key, t in self.typedefs.items()
                 if t.kind != "enum"
             },
-            enums=frozenset(key for key, t in self.typedefs.items() if t.kind == "enum"),
+            enums={
+                key: self.type_classes[t.name]
+                for key, t in self.typedefs.items()
+                if t.kind == "enum" and t.members
+            },
         )
         resources = [resource.name for resource in version.resources]
         self.resource_modules = names.module_names(resources)
@@ -316,9 +323,11 @@ class VersionContext:
         fields = []
         imports: set[tuple[str, str]] = set()
         uses_any = False
+        field_types: set[str] = set()
         for prop in self.own_properties(typedef):
-            annotation = self.types.annotation(prop.type, lambda name: name)
+            annotation = self.types.field_annotation(prop.type)
             uses_any = uses_any or "Any" in _words(annotation)
+            field_types.update(_words(annotation) & _RUNTIME_TYPES)
             referenced = self.types.referenced(prop.type)
             if referenced is not None:
                 imports.add((self._module_of_class(referenced), referenced))
@@ -340,6 +349,7 @@ class VersionContext:
             members=(),
             imports=tuple(sorted(imports)),
             uses_any=uses_any,
+            runtime_names=tuple(sorted(field_types | ({"ApiModel"} if base is None else set()))),
         )
 
     @cached_property
@@ -471,6 +481,9 @@ class VersionContext:
     def resource_class(self, resource: Resource) -> str:
         return self.resource_classes[resource.name]
 
+
+_RUNTIME_TYPES = frozenset(FIELD_TYPES.values()) - {"str"}
+"""Field types the generated models import from the runtime."""
 
 _DECORATORS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 

@@ -227,14 +227,16 @@ class MemoryStore:
     ) -> dict[str, Any]:
         """Store a new entity: an id (a fresh one unless the body brings its own),
         server-set timestamps, and the documented response's properties under the
-        request's when the request is a documented one (``defaults``)."""
+        request's when the request is a documented one (``defaults``; a documented
+        timestamp is kept, as documented, rather than set to now)."""
         given = body.get("id") if isinstance(body, dict) else None
         key = given if isinstance(given, str) and given else str(uuid.uuid4())
-        entity = merge(_entity(defaults), _entity(body))
+        shown = _entity(defaults)
+        entity = merge(shown, _entity(body))
         entity["id"] = key
         stamp = now()
         for name in server_times:
-            entity[name] = stamp
+            entity[name] = shown.get(name, stamp)
         self._collections.setdefault(collection, {})[key] = entity
         return copy.deepcopy(entity)
 

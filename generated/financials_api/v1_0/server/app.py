@@ -4,17 +4,24 @@
 
 ``create_app(service)`` serves your implementation of ``Service``;
 ``app`` serves the in-memory one, e.g. ``uvicorn financials_api.v1_0.server.app:app``.
+Both serve the generated OpenAPI document at ``/openapi.json``.
 """
+
+from pathlib import Path
 
 from fastapi import FastAPI
 
+from financials_api._runtime.openapi import read_document, serve_document
 from financials_api._runtime.server import include_routers, install_error_handlers
 from financials_api.v1_0.server.memory import InMemoryService
 from financials_api.v1_0.server.service import Service
 from financials_api.v1_0.server.routers import company as _company
 from financials_api.v1_0.server.routers import customer as _customer
 
-__all__ = ["app", "create_app"]
+__all__ = ["OPENAPI", "app", "create_app"]
+
+OPENAPI = Path(__file__).with_name("openapi.json")
+"""The OpenAPI document of this version (``docgen openapi --version v1.0``)."""
 
 
 def create_app(service: Service | None = None) -> FastAPI:
@@ -22,6 +29,7 @@ def create_app(service: Service | None = None) -> FastAPI:
     app = FastAPI(title="financials_api v1.0", version="v1.0")
     app.state.service = service if service is not None else InMemoryService()
     install_error_handlers(app)
+    serve_document(app, lambda: read_document(OPENAPI))
     include_routers(
         app,
         [
