@@ -395,7 +395,7 @@ class ReplyView:
     body: str
     """Literal: the response body, ``None`` when there was none."""
     location: str = "None"
-    """Literal: the ``Location`` header of a documented redirect, ``None`` when there is none."""
+    """Literal: the ``Location`` header of a documented response (a redirect, an accepted request), ``None`` when none."""
     query: str = "None"
     """Literal: the documented query parameters, ``None`` when there were none."""
     media_type: str = "None"
@@ -568,7 +568,7 @@ class ExamplePlanner:
                     py_literal(sent.text) if sent is not None else py_literal(request),
                     example.response.status,
                     py_literal(text.text) if text is not None else py_literal(body) if has_response else "None",
-                    repr(_location(example)) if example.response.status >= 300 or _location(example) else "None",
+                    repr(_location(example)),  # a redirect's target, an accepted request's monitor
                     py_literal(dict(parse_qsl(example.request.query, keep_blank_values=True)))
                     if example.request.query
                     else "None",
