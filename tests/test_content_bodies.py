@@ -302,3 +302,21 @@ def test_an_example_of_the_other_body_kind_is_sent_through_the_session() -> None
     ]
     keywords = sorted({tuple(sorted(k.arg or "" for k in call.keywords)) for call in calls})
     assert keywords == [("content", "content_type"), ("json",)], keywords
+
+
+def test_the_openapi_document_gives_content_bodies_their_media_types() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "docgen", "openapi", "--no-cache", "--specs", str(CONTENT)],
+        capture_output=True, text=True, timeout=120,
+    )
+    paths = json.loads(result.stdout)["paths"]
+    binary = {"type": "string", "format": "binary"}
+    upload = paths["/v1.0/things/{thing_id}/content"]["put"]["requestBody"]
+    assert upload == {"required": True, "content": {"application/octet-stream": {"schema": binary}}}
+    download = paths["/v1.0/things/{thing_id}/content"]["get"]["responses"]
+    assert download["200"]["content"] == {"application/octet-stream": {"schema": binary}}
+    assert "Location" in download["302"]["headers"]
+    export = paths["/v1.0/things/export"]["get"]["responses"]["200"]
+    assert export["content"] == {"text/csv": {"schema": binary}}
+    note = paths["/v1.0/things/{thing_id}/annotate"]["post"]["requestBody"]["content"]
+    assert list(note) == ["text/plain"]
