@@ -395,7 +395,8 @@ class ReplyView:
     body: str
     """Literal: the response body, ``None`` when there was none."""
     location: str = "None"
-    """Literal: the ``Location`` header of a documented response (a redirect, an accepted request), ``None`` when none."""
+    """Literal: the ``Location`` header of a documented response (a redirect, an accepted
+    request), ``None`` when there is none."""
     query: str = "None"
     """Literal: the documented query parameters, ``None`` when there were none."""
     media_type: str = "None"
