@@ -26,7 +26,7 @@ from docgen.render.views import VersionContext
 
 __all__ = ["RUNTIME_MODULES", "Renderer", "TemplateOutputError", "builtin_templates"]
 
-RUNTIME_REQUIREMENTS = ("pydantic>=2.7,<3", "fastapi>=0.110", "httpx>=0.27,<1", "uvicorn>=0.29")
+RUNTIME_REQUIREMENTS = ("pydantic>=2.7,<3", "fastapi>=0.110", "httpx>=0.27,<1", "uvicorn>=0.29", "anyio>=4")
 """What the generated package needs (docgen's own ``runtime`` extra)."""
 TEST_REQUIREMENTS = ("pytest>=8",)
 """What the generated tests need besides the package."""
