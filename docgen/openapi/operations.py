@@ -10,15 +10,16 @@ from typing import Any
 
 from docgen.model import Example, JsonValue, Operation, Parameter, Resource
 from docgen.openapi.schemas import Schema, SchemaBuilder, primitive
-from docgen.render.examples import BODY_METHODS, ExamplePlanner, route_of
-from docgen.render.paths import PathTemplate, store_plan
+from docgen.render.examples import BODY_METHODS, ExamplePlanner, downloads, plan_of, route_of, uploads
+from docgen.render.paths import PathTemplate
 from docgen.render.types import collection_item, is_collection
 from docgen.render.views import RouteView
 
 __all__ = ["JSON", "METHODS", "OperationBuilder"]
 
 JSON = "application/json"
-"""The media type of every request and response body the generated server reads or sends."""
+"""The media type of the request and response bodies that are JSON (the others have their
+documented media type)."""
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 """The methods a path item holds, in the order they are written."""
@@ -121,8 +122,11 @@ class OperationBuilder:
     # ----------------------------------------------------------------- bodies
 
     def request_body(self, op: Operation, examples: list[Example]) -> dict[str, Any]:
-        """The body: the documented type (required when the server reads it into a model),
-        else the documented request properties, else any JSON (optional)."""
+        """The body: content of its media type (an upload), the documented type (required
+        when the server reads it into a model), else the documented request properties, else
+        any JSON (optional)."""
+        if uploads(op) and op.request_media_type is not None:
+            return {"required": True, "content": {op.request_media_type: {"schema": _BINARY}}}
         required = False
         if self.ctx.types.model_class(op.request_type) is not None and op.request_type is not None:
             schema, required = self.schemas.of(op.request_type), True
@@ -160,8 +164,8 @@ class OperationBuilder:
 
     def responses(self, op: Operation, template: PathTemplate, examples: list[Example]) -> dict[str, Any]:
         """The success statuses the route answers with, then the OData errors."""
-        action = store_plan(op.kind, template).action
-        if action == "reply":
+        action = plan_of(op, template).action
+        if action in ("reply", "get_content", "put_content"):
             replies = self.planner.replies(op)
             statuses: dict[int, bool] = {} if replies else {204: False}
             for reply in replies:
@@ -182,6 +186,9 @@ class OperationBuilder:
             return response
         if status == 204 or not has_body:
             return response
+        if downloads(op) and op.response_media_type is not None:
+            response["content"] = {op.response_media_type: {"schema": _BINARY}}
+            return response
         media: dict[str, Any] = {"schema": self.response_schema(op)}
         shown = _examples(
             (e.name, e.response.body) for e in examples if e.response is not None and e.response.status == status
@@ -191,6 +198,9 @@ class OperationBuilder:
         response["content"] = {JSON: media}
         return response
 
+
+_BINARY: dict[str, Any] = {"type": "string", "format": "binary"}
+"""The schema of a body that is not JSON (bytes of the operation's media type)."""
 
 _REASONS = {
     200: "OK.",
