@@ -26,7 +26,7 @@ _PRIMITIVES: dict[str, Schema] = {
     "edm.string": {"type": "string"},
     "edm.guid": {"type": "string", "format": "uuid"},
     "edm.date": {"type": "string", "format": "date"},
-    "edm.timeofday": {"type": "string", "format": "time"},
+    "edm.timeofday": {"type": "string"},  # no offset: not a JSON Schema "time"
     "edm.duration": {"type": "string", "format": "duration"},
     "edm.datetimeoffset": {"type": "string", "format": "date-time"},
     "edm.binary": {"type": "string", "contentEncoding": "base64"},
