@@ -217,6 +217,14 @@ def test_output_file_and_unknown_version(tmp_path: Path, capsys: pytest.CaptureF
     assert "No such file or directory" in capsys.readouterr().err
 
 
+def test_dumps_keeps_text_readable_and_lone_surrogates_escaped() -> None:
+    document = {"info": {"title": "Café \"quoted\" {{ x }}"}, "example": "\ud800 and \U0001F600"}
+    text = dumps(document)
+    assert "Café" in text and "\\ud800" in text and "\U0001F600" in text
+    text.encode("utf-8")  # no lone surrogate left in the text
+    assert json.loads(text) == document
+
+
 def test_the_document_is_byte_identical_under_any_hash_seed() -> None:
     outputs = set()
     for seed in ("0", "1", "12345"):

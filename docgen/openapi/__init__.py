@@ -13,6 +13,7 @@ document as deterministic JSON.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -158,6 +159,11 @@ def _renamed(value: Any, module: str) -> Any:
     return result
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dumps(document: Document) -> str:
-    """A document as JSON: one-space indents, non-ASCII kept, a final newline."""
-    return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    """A document as JSON: one-space indents, non-ASCII kept, a final newline. A lone
+    surrogate (an example's ``"\\ud800"``) stays escaped, so the text is valid UTF-8."""
+    text = json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)

@@ -95,7 +95,7 @@ class OperationBuilder:
                     "in": "path",
                     "required": True,
                     "description": description or f"The {original} path parameter.",
-                    "schema": {"type": "string"},
+                    "schema": {"type": "string", "minLength": 1},
                 }
             )
         seen: set[tuple[str, str]] = set()
