@@ -25,7 +25,22 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import ignored_auth
 
-__all__ = ["fuzz"]
+__all__ = ["fuzz", "reachable_routes"]
+
+
+def reachable_routes(app: Any) -> set[tuple[str, str, str]]:
+    """(path as OpenAPI writes it, method, handler name) of every route of an app that a
+    request can reach: of two routes of one method and path shape, the first one."""
+    from fastapi.routing import APIRoute
+
+    found: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            path = route.path.replace(":path}", "}")
+            shape = re.sub(r"\{[^{}]*\}", "{}", path).lower()
+            for method in sorted(route.methods):
+                found.setdefault((method.lower(), shape), (path, method.lower(), route.endpoint.__name__))
+    return set(found.values())
 
 
 def fuzz(app: Any, *, examples: int, every: int = 1, verbose: bool = False, derandomize: bool = True) -> dict[str, Any]:

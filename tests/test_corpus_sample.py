@@ -90,6 +90,13 @@ def test_sample_openapi_documents_are_valid_and_served(sample_out: Path) -> None
         printed = run(sys.executable, "-m", "docgen", "openapi", "--specs", str(SAMPLE), "--package", "graph", "--version", version)
         assert printed.returncode in (0, 2) and "Traceback" not in printed.stderr, printed.stderr[-3000:]
         assert printed.stdout == on_disk
+        code = f"import json, sys; sys.path.insert(0, {str(ROOT / 'tests')!r}); from openapi_fuzz import reachable_routes; "
+        code += f"from graph.{module}.server.app import app; json.dump(sorted(reachable_routes(app)), sys.stdout)"
+        reachable = run(sys.executable, "-c", code, cwd=sample_out)
+        assert reachable.returncode == 0, reachable.stderr[-3000:]
+        document = json.loads(on_disk)
+        listed = sorted([path, method, op["operationId"]] for path, item in document["paths"].items() for method, op in item.items())
+        assert listed == json.loads(reachable.stdout)  # every route a request can reach, and no other
     code = "import json, sys; from graph.app import app; from fastapi.testclient import TestClient; "
     code += "json.dump(TestClient(app).get('/openapi.json').json(), sys.stdout)"
     served = run(sys.executable, "-c", code, cwd=sample_out)

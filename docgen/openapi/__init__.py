@@ -38,9 +38,14 @@ def version_document(ctx: VersionContext, planner: ExamplePlanner) -> Document:
     schemas = SchemaBuilder(ctx)
     builder = OperationBuilder(schemas, planner)
     paths: dict[str, dict[str, Any]] = {}
-    for resource in ctx.version.resources:
-        for path, method, operation in builder.routes(resource):
-            paths.setdefault(path, {})[method] = operation
+    served: set[tuple[str, str]] = set()
+    # In the order the app includes the routers: of two routes of one method and path shape
+    # (operations documented on the same path), the first serves and the other is never reached.
+    for resource in sorted(ctx.version.resources, key=ctx.resource_module):
+        for template, method, operation in builder.routes(resource):
+            if (method, template.shape) not in served:
+                served.add((method, template.shape))
+                paths.setdefault(template.plain(), {})[method] = operation
     ordered = {
         path: {method: item[method] for method in METHODS if method in item} for path, item in sorted(paths.items())
     }
