@@ -10,7 +10,7 @@ from typing import Any
 
 from docgen.model import Example, JsonValue, Operation, Parameter, Resource
 from docgen.openapi.schemas import Schema, SchemaBuilder, primitive
-from docgen.render.examples import BODY_METHODS, ExamplePlanner, route_of
+from docgen.render.examples import BODY_METHODS, ExamplePlanner, ReplyView, route_of
 from docgen.render.paths import PathTemplate, store_plan
 from docgen.render.types import collection_item, is_collection
 from docgen.render.views import RouteView
@@ -36,9 +36,10 @@ class OperationBuilder:
         self.ctx = schemas.ctx
         self.planner = planner
         self.ids: set[str] = set()
+        self._replies: dict[int, list[ReplyView]] = {}
 
     def routes(self, resource: Resource) -> list[tuple[PathTemplate, str, dict[str, Any]]]:
-        """(path, method, operation object) of every route of the resource's operations."""
+        """(path template, method, operation object) of every route of the resource's operations."""
         found = []
         for op in resource.operations:
             method = op.method.lower()
@@ -162,7 +163,9 @@ class OperationBuilder:
         """The success statuses the route answers with, then the OData errors."""
         action = store_plan(op.kind, template).action
         if action == "reply":
-            replies = self.planner.replies(op)
+            replies = self._replies.get(id(op))
+            if replies is None:
+                replies = self._replies[id(op)] = self.planner.replies(op)
             statuses: dict[int, bool] = {} if replies else {204: False}
             for reply in replies:
                 statuses[reply.status] = statuses.get(reply.status, False) or reply.body != "None"
