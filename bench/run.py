@@ -7,23 +7,27 @@
 For each doc set, in one run: the baseline (bare markdown-it-py parsing of the
 same pages, ``MarkdownIt()`` default, one process), docgen's parse+model on one
 process and on every core, a cold ``generate`` (empty cache, fresh output
-folder), black alone on the same files, then with the cache warm: ``check`` with
-nothing changed, ``generate`` after a one-page prose edit, the pre-commit hook
-(``docgen check``) after such an edit, ``generate`` after an edit that changes a
-page's interface (a new property), and after a template edit. Every figure is in
+folder; black's share from its ``--timings``), ``check`` on a fresh clone (the
+pages and the generated tree, no cache: what a CI runner does), then with the
+cache warm: ``check`` with nothing changed, ``generate`` after a one-page prose
+edit, the pre-commit hook (``docgen check``) after such an edit, ``generate``
+after an edit that changes a page's interface (a new property), and after a
+template edit. Then the generated code itself: importing the app of the first
+version and answering its first request (a documented GET without parameters),
+and collecting that version's generated tests with pytest. Every figure is in
 seconds and as a ratio to that run's baseline; the peak memory is the largest
 resident set of any process of the step. Each step runs in its own process
 (``docgen`` steps are timed from the outside, start-up included; the parse
-steps and black are timed inside, after reading the pages). The warm steps are
-the best of three.
+steps are timed inside, after reading the pages). The warm steps are the best
+of three.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
-import pickle
 import re
 import resource
 import shutil
@@ -77,28 +81,18 @@ def child_parse(specs: str, jobs: str) -> dict[str, float]:
     return {"seconds": time.perf_counter() - start, "pages": len(loaded.pages)}
 
 
-def child_dump(specs: str, package: str, target: str) -> dict[str, float]:
-    """The files a generate formats, before black (not timed)."""
-    sys.path.insert(0, str(REPO))
-    from docgen.config import Config
-    from docgen.pipeline import build, load_pages
-    from docgen.render import render_unformatted
-
-    config = Config(specs=Path(specs), package=package)
-    files = render_unformatted(build(load_pages(Path(specs), config, jobs=os.cpu_count() or 1)), config)
-    Path(target).write_bytes(pickle.dumps(list(files.values())))
-    return {"files": len(files)}
-
-
-def child_black(source: str) -> dict[str, float]:
-    """black alone, docgen's mode, one process, on the unformatted files."""
-    sys.path.insert(0, str(REPO))
-    texts = pickle.loads(Path(source).read_bytes())
-    from docgen.fmt import format_python
-
+def child_app(module: str, path: str) -> dict[str, object]:
+    """Import a generated app (from the current folder) and answer its first request, in-process."""
+    sys.path.insert(0, os.getcwd())
     start = time.perf_counter()
-    lines = sum(format_python(text).count("\n") for text in texts)
-    return {"seconds": time.perf_counter() - start, "files": len(texts), "lines": lines}
+    app = importlib.import_module(module).app
+    imported = time.perf_counter()
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    status = client.get(path).status_code
+    done = time.perf_counter()
+    return {"seconds": done - start, "import": imported - start, "status": status}
 
 
 def child_measure(cwd: str, argv: list[str]) -> dict[str, object]:
@@ -112,7 +106,7 @@ def child_measure(cwd: str, argv: list[str]) -> dict[str, object]:
     return {"wall": wall, "code": done.returncode, "stdout": done.stdout, "stderr": done.stderr, "peak_kb": peak_kb}
 
 
-CHILDREN = {"_bare": child_bare, "_parse": child_parse, "_dump": child_dump, "_black": child_black}
+CHILDREN = {"_bare": child_bare, "_parse": child_parse, "_app": child_app}
 
 
 # --------------------------------------------------------------------- the benchmark
@@ -139,6 +133,7 @@ def measure(cwd: Path, argv: list[str], expect: tuple[int, ...] = (0,)) -> tuple
         inner = json.loads(result["stdout"])
     seconds = float(inner["seconds"]) if "seconds" in inner else float(result["wall"])  # type: ignore[arg-type]
     inner.setdefault("stderr", result["stderr"])
+    inner.setdefault("stdout", result["stdout"])
     return seconds, result["peak_kb"] / 1024, inner
 
 
@@ -189,6 +184,29 @@ def _pick(specs: Path, kind: str) -> Path:
     raise SystemExit(f"bench: no {kind} page to edit under {specs}")
 
 
+def _first_get(specs: Path) -> str:
+    """The first documented ``GET`` request line without parameters (and without a query) of v1.0."""
+    for page in sorted(specs.rglob("v1.0/api/*.md")):
+        for match in re.finditer(r"^GET (/[^\s{}?]*)\s*$", page.read_text(encoding="utf-8"), re.M):
+            return match.group(1)
+    raise SystemExit(f"bench: no GET request line without parameters under {specs}")
+
+
+def _lines(folder: Path) -> int:
+    return sum(p.read_bytes().count(b"\n") for p in folder.rglob("*.py"))
+
+
+def _fresh_clone(project: Path, clone: Path) -> None:
+    """The pages, settings and generated tree of ``project``, without its cache."""
+    shutil.rmtree(clone, ignore_errors=True)
+    shutil.copytree(project, clone, ignore=shutil.ignore_patterns(".docgen-cache", "__pycache__", "my-templates"))
+
+
+def _up_to_date(out: dict[str, object]) -> None:
+    if "is up to date" not in str(out.get("stderr", "")):
+        raise SystemExit(f"bench: check did not find the tree up to date:\n{str(out.get('stderr'))[-3000:]}")
+
+
 def bench(corpus: Path, jobs: int, work: Path) -> tuple[list[Step], dict[str, object]]:
     py = sys.executable
     me = __file__
@@ -212,22 +230,21 @@ def bench(corpus: Path, jobs: int, work: Path) -> tuple[list[Step], dict[str, ob
 
     cold, mb, out = measure(project, [*docgen, "generate", "--timings", "--jobs", str(jobs)], (0, 2))
     stages = timings(str(out["stderr"]))
-    own = stages.get("total", cold) - stages.get("format", 0.0)
-    steps.append(Step(f"cold generate (empty cache, {jobs} processes)", cold, mb))
-    files = sum(1 for p in (project / "generated").rglob("*") if p.is_file())
-    info["files"] = files
+    black = stages.get("format", 0.0)
+    steps.append(Step(f"cold generate (empty cache, {jobs} processes)", cold, mb, "<= 25x"))
+    steps.append(Step("cold generate: black's share (its format stage)", black, 0.0, "", f"{black / cold:.0%} of it"))
+    info["files"] = sum(1 for p in (project / "generated").rglob("*") if p.is_file())
+    info["lines"] = _lines(project / "generated")
 
-    dump = work / f"{corpus.name}.unformatted.pickle"
-    measure(project, [py, me, "_dump", str(specs), "graph_api", str(dump)])
-    black, mb, out = measure(project, [py, me, "_black", str(dump)])
-    info["lines"] = out["lines"]
-    steps.append(Step("black alone on the same files (1 process)", black, mb))
-    steps.append(
-        Step("cold generate: docgen's own time (all but black)", own, 0.0, "<= 0.5x black", f"{own / black:.2f}x black")
-    )
-    dump.unlink()
+    clone = work / f"{corpus.name}-clone"
+    _fresh_clone(project, clone)
+    s, mb, out = measure(clone, [*docgen, "check"], (0, 2))
+    _up_to_date(out)
+    steps.append(Step("check on a fresh clone (no cache: a CI runner)", s, mb, "<= 2x"))
+    shutil.rmtree(clone)
 
-    s, mb, _ = best_of(3, project, [], [*docgen, "check"], (0, 2))
+    s, mb, out = best_of(3, project, [], [*docgen, "check"], (0, 2))
+    _up_to_date(out)
     steps.append(Step("check, nothing changed (cache warm)", s, mb, "<= 0.1x"))
 
     api, resource_page = _pick(specs, "api"), _pick(specs, "resource")
@@ -249,13 +266,28 @@ def bench(corpus: Path, jobs: int, work: Path) -> tuple[list[Step], dict[str, ob
     (templates / TEMPLATE_EDITED).write_text(original.replace("\n", "\n# edited template\n", 1), encoding="utf-8")
     s, mb, _ = measure(project, [*docgen, "generate", "--templates", str(templates)], (0, 2))
     steps.append(Step(f"generate after a template edit ({TEMPLATE_EDITED})", s, mb))
+    measure(project, [*docgen, "generate"], (0, 2))  # back to the built-in templates
+
+    out_dir = project / "generated"
+    version = sorted(p.name for p in (out_dir / "graph_api").iterdir() if p.is_dir() and p.name.startswith("v"))[0]
+    path = _first_get(specs)
+    s, mb, out = measure(out_dir, [py, me, "_app", f"graph_api.{version}.server.app", path], (0, 1))
+    if "import" in out:
+        note = f"import {float(out['import']):.2f} s, GET {path}: {out['status']}"  # type: ignore[arg-type]
+    else:
+        note = "failed: " + str(out["stderr"]).strip().splitlines()[-1]
+    steps.append(Step(f"generated app of {version}: import and first request", s, mb, "<= 1.5 s", note))
+    collect = [py, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", f"tests/{version}"]
+    s, mb, out = measure(out_dir, collect, (0, 1, 2, 3, 4, 5))
+    collected = re.search(r"^(\d+ tests? collected.*?)(?: in [0-9.]+s)?$", str(out.get("stdout", "")), re.M)
+    steps.append(Step(f"pytest collecting the generated tests of {version}", s, mb, "<= 10 s", collected.group(1) if collected else "collection failed"))
     return steps, info
 
 
 def table(corpus: Path, steps: list[Step], info: dict[str, object], jobs: int) -> str:
     base = steps[0].seconds
     lines = [
-        f"**{corpus.name}**: {info['pages']} pages -> {info['files']} files, {info['lines']} lines "
+        f"**{corpus.name}**: {info['pages']} pages -> {info['files']} files, {info['lines']:,} lines of Python "
         f"({jobs} processes where docgen uses several; edited: {', '.join(info['edited'])})",  # type: ignore[arg-type]
         "",
         "| step | seconds | x baseline | peak MB | target |",
@@ -289,6 +321,7 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, action="append", help="a doc set (default: the two Graph trees)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes (default: every core)")
     parser.add_argument("--write-readme", action="store_true", help="refresh the table in README.md")
+    parser.add_argument("--shared", action="store_true", help="say in README.md that the machine was busy with other work")
     args = parser.parse_args()
     corpora = args.corpus or [c for c in DEFAULT_CORPORA if c.is_dir()]
     if not corpora:
@@ -303,7 +336,8 @@ def main() -> int:
             print(tables[-1], flush=True)
     if args.write_readme:
         cpu = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
-        write_readme(f"\nMeasured by `python bench/run.py --write-readme` on {cpu}:\n\n" + "\n".join(tables) + "\n")
+        shared = " (shared with other work: the seconds are noisy, the ratios to the same run's baseline less so)" if args.shared else ""
+        write_readme(f"\nMeasured by `python bench/run.py --write-readme` on {cpu}{shared}:\n\n" + "\n".join(tables) + "\n")
     return 0
 
 

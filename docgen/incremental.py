@@ -57,6 +57,7 @@ from docgen.pipeline import (
 
 if TYPE_CHECKING:
     from docgen._progress import Progress, Timings
+    from docgen.output import Formatted
 
 __all__ = ["Outcome", "cache_folder", "format_files", "output_matches", "produce", "render_files"]
 
@@ -99,15 +100,15 @@ def _code_digest() -> bytes:
 def render_digest(config: Config) -> bytes:
     """What every rendered file depends on besides the model: code, templates, settings."""
     user = source_digest([config.templates]) if config.templates is not None else b""
-    return digest("render", _code_digest(), user, config.package, f"jinja2={dist_version('Jinja2')}")
+    distribution = f"{config.distribution_name}=={config.version}"
+    return digest("render", _code_digest(), user, config.package, distribution, f"jinja2={dist_version('Jinja2')}")
 
 
 def format_digest() -> bytes:
-    """black's identity: its version and docgen's formatting module (which holds the mode)."""
-    if "format" not in _code:
-        fmt = (Path(docgen.__file__).parent / "fmt.py").read_bytes()
-        _code["format"] = digest("format 2", f"black={dist_version('black')}", fmt)
-    return _code["format"]
+    """black's identity: its version, the mode and docgen's formatting module (:func:`docgen.fmt.formatter`)."""
+    from docgen.fmt import formatter
+
+    return digest("format 3", formatter())
 
 
 def _format_key(text_digest: bytes) -> bytes:
@@ -265,7 +266,11 @@ def _is_run_entry(value: object) -> bool:
         and isinstance(count, int)
         and isinstance(listing, tuple)
         and all(
-            isinstance(path, str) and isinstance(sha, str) and isinstance(key, bytes) for path, sha, key in listing
+            isinstance(item, tuple)
+            and len(item) == 4
+            and all(isinstance(part, str) for part in (item[0], item[1], item[3]))
+            and isinstance(item[2], bytes)
+            for item in listing
         )
     )
 
@@ -297,7 +302,7 @@ class _Session:
                 format_key = _format_key(text_digest)
                 entry = _format_entry(self.format_entries.get(format_key))
                 if entry is not None:
-                    self.known[path] = File(entry[0], entry[1], format_key)
+                    self.known[path] = File(entry[0], entry[1], format_key, text_digest.hex())
                     self.reused += 1
                     self._tick()
                     return path, ""
@@ -387,7 +392,9 @@ def render_files(
     if cache is None:
         with timings.stage("render") if timings else contextlib.nullcontext():
             unformatted = module.render_unformatted(docset, config, problems=problems)
-        return format_files(unformatted, {}, cache=None, jobs=jobs, progress=progress, timings=timings)
+        return format_files(
+            unformatted, {}, cache=None, jobs=jobs, progress=progress, timings=timings, on_disk=_on_disk(config)
+        )
     with timings.stage("cache") if timings else contextlib.nullcontext():
         render_entries = cache.get_all("render")
         format_entries = cache.get_all("format")
@@ -405,10 +412,19 @@ def render_files(
     cache.count("render", True, session.reused)
     cache.count("render", False, session.rendered)
     todo = {path: text for path, text in unformatted.items() if path not in session.known}
-    formatted = format_files(todo, format_entries, cache=cache, jobs=jobs, progress=progress, timings=timings)
+    formatted = format_files(
+        todo, format_entries, cache=cache, jobs=jobs, progress=progress, timings=timings, on_disk=_on_disk(config)
+    )
     with timings.stage("cache") if timings else contextlib.nullcontext():
         cache.put_many("render", session.new_render)
     return {path: session.known[path] if path in session.known else formatted[path] for path in unformatted}
+
+
+def _on_disk(config: Config) -> Formatted:
+    from docgen.fmt import formatter
+    from docgen.output import Formatted
+
+    return Formatted(config.out, formatter())
 
 
 def module_render(docset: DocSet, config: Config) -> dict[str, str]:
@@ -431,6 +447,8 @@ class File(NamedTuple):
     """SHA-256 of its UTF-8 bytes, hex (as in the manifest)."""
     format_key: bytes | None
     """Key of its format entry (None when it is not in the cache)."""
+    rendered: str = ""
+    """SHA-256 of its text before formatting, hex (empty when unknown)."""
 
 
 def _sha(data: bytes) -> str:
@@ -478,24 +496,43 @@ def format_files(
     jobs: int,
     progress: Progress | None = None,
     timings: Timings | None = None,
+    on_disk: Formatted | None = None,
 ) -> dict[str, File]:
-    """Each file through black, or its cached output (the misses in ``jobs`` processes)."""
+    """Each file through black, or its output as the cache or the output folder holds it
+    (the rest in ``jobs`` processes).
+
+    ``on_disk``: the files of the output folder whose manifest says which text they
+    are black's output of; a file whose text is that one is read, not formatted.
+    """
     result: dict[str, File] = {}
-    todo: list[tuple[str, bytes]] = []
+    todo: list[tuple[str, bytes, str]] = []
+    new = []
     for path, text in files.items():
-        key = _format_key(_text_digest(text))
+        text_digest = _text_digest(text)
+        key = _format_key(text_digest)
+        if not path.endswith(".py"):  # pyproject.toml, openapi.json: kept as rendered
+            data = text.encode("utf-8")
+            sha = hashlib.sha256(data).digest()
+            result[path] = File(text, sha.hex(), key, text_digest.hex())
+            new.append((key, path, sha + data))
+            continue
         found = _format_entry(format_entries.get(key))
         if found is not None:
-            result[path] = File(found[0], found[1], key)
+            result[path] = File(found[0], found[1], key, text_digest.hex())
+            continue
+        found = on_disk.get(path, text_digest.hex()) if on_disk is not None else None
+        if found is not None:
+            result[path] = File(found[0], found[1], key, text_digest.hex())
+            new.append((key, path, bytes.fromhex(found[1]) + found[0].encode("utf-8")))
         else:
-            todo.append((path, key))
+            todo.append((path, key, text_digest.hex()))
     if cache is not None:
         cache.count("format", True, len(result))
         cache.count("format", False, len(todo))
     if progress is not None and todo:
         progress.task("format", len(todo))
     with timings.stage("format") if timings else contextlib.nullcontext():
-        texts = [files[path] for path, _ in todo]
+        texts = [files[path] for path, _, _ in todo]
         if jobs > 1 and len(todo) >= FORMAT_POOL_MIN:
             if cache is not None:
                 cache.close()  # an open database must not cross a fork
@@ -517,11 +554,10 @@ def format_files(
                 out.extend(_format_chunk([text]))
                 if progress is not None:
                     progress.advance()
-    new = []
-    for (path, key), text in zip(todo, out):
+    for (path, key, rendered), text in zip(todo, out):
         data = text.encode("utf-8")
         sha = hashlib.sha256(data).digest()
-        result[path] = File(text, sha.hex(), key)
+        result[path] = File(text, sha.hex(), key, rendered)
         new.append((key, path, sha + data))
     if cache is not None and new:
         with timings.stage("cache") if timings else contextlib.nullcontext():
@@ -581,7 +617,7 @@ def output_matches(out: Path, manifest: str, cache: Cache | None = None) -> bool
             return False
         if os.path.lexists(staging_dir(out)):
             return False  # an interrupted run to undo, or its leftovers to remove
-        lines = [line.split("  ", 1) for line in manifest.splitlines()]
+        lines = [line.split("  ", 1) for line in manifest.splitlines() if not line.startswith("#")]
         folders: set[str] = set()
         for _, path in lines:
             parent = path.rpartition("/")[0]
@@ -627,7 +663,7 @@ class Outcome:
     diagnostics: tuple[Diagnostic, ...]
     """Every diagnostic, sorted by place."""
     manifest: str
-    """The manifest of the files (the text :func:`docgen.output.manifest_text` gives)."""
+    """The manifest of the files (:func:`docgen.output.manifest_of`)."""
     _files: Callable[[], dict[str, str]]
     _cached: dict[str, str] | None = None
 
@@ -664,7 +700,7 @@ def produce(
     entry = None if payload is None else loads_checked(payload, _is_run_entry)
     if entry is not None:
         diagnostics, count, listing = entry
-        manifest = "".join(f"{sha}  {path}\n" for path, sha, _ in listing)
+        manifest = _manifest((path, sha, rendered) for path, sha, _, rendered in listing)
 
         def stored() -> dict[str, str]:
             return _stored_files(read, keys, config, listing, jobs, cache, progress, timings)
@@ -672,7 +708,7 @@ def produce(
         return Outcome(read.root, count, diagnostics, manifest, stored)
     outcome, made = _full(read, keys, config, jobs, cache, progress, timings)
     if all(file.format_key is not None for file in made.values()):
-        listing = [(path, file.sha, file.format_key) for path, file in made.items()]
+        listing = [(path, file.sha, file.format_key, file.rendered) for path, file in made.items()]
         with timings.stage("cache") if timings else contextlib.nullcontext():
             cache.put("run", key, "run", dumps((outcome.diagnostics, outcome.count, listing)))
     return outcome
@@ -705,17 +741,31 @@ def _full(
         gc.unfreeze()
     made = dict(sorted(made.items()))
     files = {path: file.text for path, file in made.items()}
-    manifest = "".join(f"{file.sha}  {path}\n" for path, file in made.items())
+    manifest = _manifest((path, file.sha, file.rendered) for path, file in made.items())
     diagnostics = tuple(sorted(docset.diagnostics + replayed + tuple(problems), key=Diagnostic.sort_key))
     outcome = Outcome(loaded.root, loaded.count, diagnostics, manifest, lambda: files, files)
     return outcome, made
+
+
+def _manifest(files: Iterable[tuple[str, str, str]]) -> str:
+    """The manifest of ``(path, SHA-256, SHA-256 before formatting)`` files (hex; the last empty when unknown)."""
+    from docgen.fmt import formatter
+    from docgen.output import manifest_of
+
+    digests: dict[str, str] = {}
+    rendered: dict[str, str] = {}
+    for path, sha, before in files:
+        digests[path] = sha
+        if before:
+            rendered[path] = before
+    return manifest_of(digests, rendered, formatter())
 
 
 def _stored_files(
     read: SpecsRead,
     keys: dict[str, bytes],
     config: Config,
-    listing: list[tuple[str, str, bytes]],
+    listing: list[tuple[str, str, bytes, str]],
     jobs: int,
     cache: Cache,
     progress: Progress | None,
@@ -725,7 +775,7 @@ def _stored_files(
     with timings.stage("cache") if timings else contextlib.nullcontext():
         entries = cache.get_all("format")
     files = {}
-    for path, _, format_key in listing:
+    for path, _, format_key, _ in listing:
         entry = _format_entry(entries.get(format_key))
         if entry is None:
             return _full(read, keys, config, jobs, cache, progress, timings)[0].files

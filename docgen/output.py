@@ -49,6 +49,8 @@ __all__ = [
     "WriteReport",
     "check_tree",
     "link_on_path",
+    "Formatted",
+    "manifest_of",
     "manifest_text",
     "staging_dir",
     "write_tree",
@@ -59,6 +61,8 @@ MANIFEST = ".docgen-manifest"
 
 JOURNAL = "journal.json"
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (.+)$")
+_RENDERED_LINE = re.compile(r"^#([0-9a-f]{64})  (.+)$")
+_FORMATTER_PREFIX = "# formatted from the texts below by "
 
 
 class OutputError(Exception):
@@ -110,7 +114,7 @@ class CheckReport:
     conflicts: tuple[str, ...] = ()
     """Paths to generate where a file of the user's is (``generate`` will refuse), sorted."""
     diffs: tuple[str, ...] = ()
-    """Unified diffs (``a/`` = on disk, ``b/`` = generated) in path order; none for the manifest."""
+    """Unified diffs (``a/`` = on disk, ``b/`` = generated) in path order, the manifest's last."""
     interrupted: bool = False
     """An interrupted ``generate`` left its journal: the folder may be a mix of old and new."""
 
@@ -122,9 +126,28 @@ class CheckReport:
 # --------------------------------------------------------------------- manifest
 
 
-def manifest_text(files: Mapping[str, str]) -> str:
-    """The manifest listing ``files``: ``<sha256>  <path>`` lines sorted by path."""
-    lines = (f"{hashlib.sha256(files[p].encode('utf-8')).hexdigest()}  {p}\n" for p in sorted(files))
+def manifest_text(files: Mapping[str, str], rendered: Mapping[str, str] | None = None, formatter: str = "") -> str:
+    """The manifest listing ``files`` (path -> text): see :func:`manifest_of`."""
+    return manifest_of({p: hashlib.sha256(text.encode("utf-8")).hexdigest() for p, text in files.items()}, rendered, formatter)
+
+
+def manifest_of(digests: Mapping[str, str], rendered: Mapping[str, str] | None = None, formatter: str = "") -> str:
+    """The manifest of files whose SHA-256 (hex) are ``digests``: ``<sha256>  <path>`` lines sorted by path.
+
+    ``rendered``: the SHA-256 (hex) of files' texts before formatting, listed after
+    them, after a line naming the ``formatter`` that made the files from those texts
+    (:func:`docgen.fmt.formatter`)::
+
+        # formatted from the texts below by black 26.10.1, line length 100, target py311, docgen.fmt ...
+        #<sha256 of the text before formatting>  <path>
+
+    With them, a run with no cache formats only the files whose text or formatter
+    changed (:class:`Formatted`). The ``#`` lines are comments to ``sha256sum -c``.
+    """
+    lines = [f"{digests[p]}  {p}\n" for p in sorted(digests)]
+    if rendered:
+        lines.append(f"{_FORMATTER_PREFIX}{formatter}\n")
+        lines += [f"#{rendered[p]}  {p}\n" for p in sorted(rendered)]
     return "".join(lines)
 
 
@@ -154,6 +177,70 @@ def _read_manifest(out: Path) -> tuple[bytes | None, frozenset[str]]:
         if match and is_safe_path(match.group(2)) and match.group(2) != MANIFEST:
             paths.add(match.group(2))
     return raw, frozenset(paths)
+
+
+class Formatted:
+    """The generated files of an output folder whose formatter's input the manifest records.
+
+    A file is known to be the formatter's output for a text when the manifest
+    names that text's digest for it, was written by the same formatter, and the
+    file on disk still has the digest the manifest lists for it. So a run without
+    a cache (a fresh clone in CI) takes such a file from the disk instead of
+    formatting its text again. A manifest that is missing, damaged, merged from
+    runs of two formatters, or edited by hand costs that saving, never a wrong
+    file: whatever does not agree is formatted again. (A file and its manifest
+    line forged together are taken at their word, as a run with a warm cache
+    takes its cache.)
+    """
+
+    def __init__(self, out: Path, formatter: str) -> None:
+        self.out = out
+        self.pairs: dict[str, tuple[str, str]] = {}
+        """Path -> (SHA-256 of the file, SHA-256 of its text before formatting), hex."""
+        try:
+            raw = (out / MANIFEST).read_bytes()
+        except OSError:
+            return
+        formatted: dict[str, str | None] = {}
+        rendered: dict[str, str | None] = {}
+        formatters = set()
+        for line in raw.decode("utf-8", errors="replace").split("\n"):
+            if line.startswith(_FORMATTER_PREFIX):
+                formatters.add(line[len(_FORMATTER_PREFIX) :])
+                continue
+            match = _MANIFEST_LINE.match(line) or _RENDERED_LINE.match(line)
+            if match is None or not is_safe_path(match.group(2)):
+                continue
+            table = formatted if line[0] != "#" else rendered
+            path, sha = match.group(2), match.group(1)
+            table[path] = sha if table.get(path, sha) == sha else None  # two lines that disagree: neither
+        if formatters != {formatter}:
+            return
+        for path, sha in rendered.items():
+            file_sha = formatted.get(path)
+            if sha is not None and file_sha is not None:
+                self.pairs[path] = (file_sha, sha)
+
+    def get(self, path: str, rendered: str) -> tuple[str, str] | None:
+        """(text, SHA-256 hex) of the file at ``path`` when it is the formatter's output
+        for the text whose SHA-256 (hex) is ``rendered``; else None."""
+        pair = self.pairs.get(path)
+        if pair is None or pair[1] != rendered or link_on_path(self.out, path) is not None:
+            return None
+        try:
+            fd = os.open(self.out / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            return None
+        with open(fd, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            data = stream.read()
+        if hashlib.sha256(data).hexdigest() != pair[0]:
+            return None  # edited by hand (or damaged) since docgen wrote it
+        try:
+            return data.decode("utf-8"), pair[0]
+        except UnicodeDecodeError:
+            return None
 
 
 # --------------------------------------------------------------------- survey
@@ -225,7 +312,7 @@ def _contained(root: Path, path: str, what: Path) -> None:
         )
 
 
-def _survey(out: Path, files: Mapping[str, str]) -> _Survey:
+def _survey(out: Path, files: Mapping[str, str], manifest: str | None) -> _Survey:
     for path in files:
         if not is_safe_path(path) or path == MANIFEST:
             raise ValueError(f"not a valid output path: {path!r}")
@@ -233,7 +320,7 @@ def _survey(out: Path, files: Mapping[str, str]) -> _Survey:
     for path in sorted(owned):
         _contained(out, path, out / MANIFEST)
     new = {p: files[p].encode("utf-8") for p in sorted(files)}
-    survey = _Survey(new, old_manifest, manifest_text(files).encode("utf-8"))
+    survey = _Survey(new, old_manifest, (manifest_text(files) if manifest is None else manifest).encode("utf-8"))
     for path, data in new.items():
         if link_on_path(out, path) is not None:
             survey.conflicts.append(path)  # never written through a link or over a file
@@ -534,8 +621,11 @@ def _prune_empty(out: Path, removed: list[str]) -> None:
             (out / folder).rmdir()
 
 
-def write_tree(out: Path, files: Mapping[str, str]) -> WriteReport:
+def write_tree(out: Path, files: Mapping[str, str], manifest: str | None = None) -> WriteReport:
     """Make ``out`` hold ``files`` (relative posix path -> text, written as UTF-8 bytes as given).
+
+    ``manifest``: the manifest to write, listing ``files`` (:func:`manifest_of`);
+    by default :func:`manifest_text` of ``files``.
 
     Only files whose bytes change are written; files listed in the old manifest and
     no longer produced are removed; other files are never touched. Raises
@@ -547,7 +637,7 @@ def write_tree(out: Path, files: Mapping[str, str]) -> WriteReport:
     out = out.resolve()  # stage beside the real folder, not beside a symlink to it
     with _locked(out, exclusive=True):
         recovered = _recover(out)
-        survey = _survey(out, files)
+        survey = _survey(out, files, manifest)
         if survey.conflicts:
             raise OutputConflict(out, survey.conflicts)
         report = WriteReport(
@@ -586,16 +676,25 @@ def _lines(data: bytes | None) -> list[str]:
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
-def unified_diff(path: str, old: bytes | None, new: bytes | None) -> str:
-    """A unified diff of one file, ``a/<path>`` (on disk) to ``b/<path>`` (generated)."""
+def unified_diff(path: str, old: bytes | None, new: bytes | None, prefix: str = "") -> str:
+    """A unified diff of one file, ``a/<prefix><path>`` (on disk) to ``b/<prefix><path>`` (generated);
+    a side that does not exist is ``/dev/null``, as git writes it (so that ``git apply`` creates or
+    deletes the file)."""
     out = []
-    for line in difflib.unified_diff(_lines(old), _lines(new), f"a/{path}", f"b/{path}"):
+    before = f"a/{prefix}{path}" if old is not None else "/dev/null"
+    after = f"b/{prefix}{path}" if new is not None else "/dev/null"
+    for line in difflib.unified_diff(_lines(old), _lines(new), before, after):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
 
-def check_tree(out: Path, files: Mapping[str, str]) -> CheckReport:
-    """How ``out`` differs from ``files``; writes nothing.
+def check_tree(
+    out: Path, files: Mapping[str, str], manifest: str | None = None, diff_prefix: str = ""
+) -> CheckReport:
+    """How ``out`` differs from ``files`` and ``manifest`` (as for :func:`write_tree`); writes nothing.
+
+    ``diff_prefix``: put before each path in the diffs (the output folder's path from where the
+    patch is applied, ending in ``/``).
 
     The report is empty (``ok``) exactly when :func:`write_tree` would change nothing.
     """
@@ -604,14 +703,16 @@ def check_tree(out: Path, files: Mapping[str, str]) -> CheckReport:
     lock = _locked(out, exclusive=False) if out.is_dir() else contextlib.nullcontext()
     with lock:
         interrupted = _interrupted(out)
-        survey = _survey(out, files)
+        survey = _survey(out, files, manifest)
     missing = list(survey.create)
     changed = list(survey.replace) + list(survey.conflicts)
     if survey.manifest_changed:
         (missing if survey.old_manifest is None else changed).append(MANIFEST)
     diffs = []
     for path in sorted(set(survey.create) | set(survey.replace) | set(survey.conflicts) | set(survey.delete)):
-        diffs.append(unified_diff(path, survey.on_disk.get(path), survey.new.get(path)))
+        diffs.append(unified_diff(path, survey.on_disk.get(path), survey.new.get(path), diff_prefix))
+    if survey.manifest_changed:  # last: with it, the patch leaves the folder as generate would
+        diffs.append(unified_diff(MANIFEST, survey.old_manifest, survey.new_manifest, diff_prefix))
     return CheckReport(
         missing=tuple(sorted(missing)),
         extra=tuple(survey.delete),

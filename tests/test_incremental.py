@@ -202,7 +202,9 @@ def test_a_series_of_edits_stays_right(project: Path) -> None:
         EDITS[name](project)
         files, _ = incremental(project)
     assert files == reference(project)
-    write_tree(project / "generated", files)
+    cache = Cache(project / ".docgen-cache")
+    write_tree(project / "generated", files, produce(config_of(project), jobs=1, cache=cache).manifest)
+    cache.close()
     assert docgen(project, "check").returncode == 0
 
 
@@ -318,5 +320,6 @@ def test_the_manifest_is_in_the_output_modules_format(project: Path) -> None:
 
     cache = Cache(project / ".docgen-cache")
     outcome = produce(config_of(project), jobs=1, cache=cache)
-    assert outcome.manifest == manifest_text(outcome.files)
+    files = [line for line in outcome.manifest.splitlines(keepends=True) if not line.startswith("#")]
+    assert "".join(files) == manifest_text(outcome.files)
     cache.close()

@@ -17,8 +17,11 @@ import pytest
 from docgen.config import Config
 from docgen.fmt import format_python
 from docgen.render import builtin_templates, render, replayable
+from docgen.render.conform import TypeIndex
+from docgen.render.examples import fitted
 from docgen.render.paths import PathTemplate, store_plan
 from docgen.render.text import doc_text, py_literal
+from docgen.replay import replay_diagnostics
 from test_render_docsets import HOSTILE_TEXT, body, customers_docset, example, operation
 
 CONFIG = Config(package="financials_api")
@@ -39,6 +42,9 @@ def test_layout(files: dict[str, str]) -> None:
     pkg = "financials_api"
     expected = {
         "conftest.py",
+        "pyproject.toml",
+        f"{pkg}/v1_0/server/openapi.json",
+        f"{pkg}/_runtime/openapi.py",
         f"{pkg}/__init__.py",
         f"{pkg}/app.py",
         *(f"{pkg}/_runtime/{m}.py" for m in
@@ -83,9 +89,10 @@ def test_every_file_has_a_header_and_no_absolute_paths_or_timestamps(files: dict
 
 def test_formatted_compiles_and_stable(files: dict[str, str]) -> None:
     for path, text in files.items():
-        compile(text, path, "exec")
-        assert format_python(text) == text, path
         assert text.endswith("\n") and "\r" not in text
+        if path.endswith(".py"):
+            compile(text, path, "exec")
+            assert format_python(text) == text, path
 
 
 def test_rendering_twice_is_byte_identical(files: dict[str, str]) -> None:
@@ -114,8 +121,12 @@ def test_models_have_aliases_inheritance_and_string_annotations(files: dict[str,
     assert 'display_name: str | None = Field(default=None, alias="displayName")' in customer
     assert "address: PostalAddressType | None" in customer
     assert "from financials_api.v1_0.models.postal_address_type import PostalAddressType" in customer
-    assert "status: str | None" in customer  # enum-typed: any string accepted
-    assert "last_modified_date_time: str | None" in customer  # exact round trip of timestamps
+    assert "status: CustomerStatus | None" in customer  # enum-typed: its documented members
+    assert "from financials_api.v1_0.models.customer_status import CustomerStatus" in customer
+    assert "last_modified_date_time: DateTimeOffset | None" in customer
+    assert "tax_area_id: Guid | None" in customer
+    assert "tax_liable: StrictBool | None" in customer
+    assert "from financials_api._runtime.models import ApiModel, DateTimeOffset, Guid, StrictBool" in customer
     status = files["financials_api/v1_0/models/customer_status.py"]
     assert "class CustomerStatus(str, Enum):" in status
     assert 'UNKNOWN_FUTURE_VALUE = "unknownFutureValue"' in status
@@ -133,6 +144,11 @@ def docstrings(tree: ast.AST) -> list[str]:
 def test_hostile_doc_text_stays_inert_text(hostile: dict[str, str]) -> None:
     flat = " ".join(HOSTILE_TEXT.split())
     for path, text in hostile.items():
+        if path.endswith(".json"):
+            json.loads(text)  # the document stays valid JSON
+            continue
+        if not path.endswith(".py"):
+            continue
         if "/_runtime/" in path:
             continue
         tree = ast.parse(text)
@@ -144,7 +160,7 @@ def test_hostile_doc_text_stays_inert_text(hostile: dict[str, str]) -> None:
     assert flat in docstrings(ast.parse(model))
     client = hostile["financials_api/v1_0/client/customer.py"]
     assert " ".join((HOSTILE_TEXT + ".").split()) in docstrings(ast.parse(client))
-    assert "class_: str | None" in model and "from_: int | None" in model
+    assert "class_: str | None" in model and "from_: StrictInt | None" in model
     assert "model_config_: str | None" in model and 'alias="model_config"' in model
     assert "json_: list[str] | None" in model and "weird_name: Any | None" in model
     assert "display_name_" in model  # DisplayName collides with displayName
@@ -280,9 +296,35 @@ def test_replayable_with_types_reports_bodies_the_models_reject() -> None:
         "response body does not fit microsoft.graph.customer: "
         "$.taxLiable is an object, documented as Edm.Boolean"
     )
-    lenient = example("ok", "p.md", "GET", get.examples[0].request.path, None, 200,
-                      {"id": 5, "taxLiable": "true", "status": "somethingNew", "extra": {"a": 1}})
-    assert replayable(lenient, get, version) is None
+    typed = example("ok", "p.md", "GET", get.examples[0].request.path, None, 200,
+                    {"id": "5", "taxLiable": True, "status": "active", "extra": {"a": 1},
+                     "taxAreaId": "592CE91B-E91B-592C-1BE9-2C591BE92C59",
+                     "lastModifiedDateTime": "2019-10-29T18:07:31.4412346Z"})
+    assert replayable(typed, get, version) is None
+    for wrong, reason, stand_in in [
+        ({"id": 5}, "$.id is a number, documented as Edm.String", "5"),
+        ({"taxLiable": "true"}, "$.taxLiable is a string, documented as Edm.Boolean", True),
+        ({"status": "somethingNew"},
+         "$.status is 'somethingNew', not a member of the enum microsoft.graph.customerStatus", "active"),
+        ({"taxAreaId": "Guid"}, "$.taxAreaId is 'Guid', not a valid Edm.Guid",
+         "00000000-0000-0000-0000-000000000000"),
+        ({"lastModifiedDateTime": "2019-13-29T18:07:31Z"},
+         "$.lastModifiedDateTime is '2019-13-29T18:07:31Z', not a valid Edm.DateTimeOffset",
+         "0001-01-01T00:00:00Z"),
+    ]:
+        # a value that does not fit its type is replayed with a stand-in of the type (DG312)
+        bad = example("bad", "p.md", "GET", get.examples[0].request.path, None, 200, wrong)
+        assert replayable(bad, get, version) is None
+        bodies = fitted(bad, get, TypeIndex(version))
+        assert bodies.stand_ins == ("response " + reason,)
+        assert bodies.response == {name: stand_in for name in wrong}
+        doc = replace(docset, versions=(replace(version, resources=(replace(
+            version.resources[1], operations=(replace(get, examples=(bad,)),)),)),))
+        (d,) = replay_diagnostics(doc)
+        assert (d.code, d.span.path, d.span.line) == ("DG312", "p.md", 38)
+        assert d.message == (
+            f"example 'bad': response {reason}; its test uses a value of the documented type instead"
+        )
 
 
 def test_every_documented_example_of_the_customers_api_is_replayed(files: dict[str, str]) -> None:

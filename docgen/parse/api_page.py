@@ -33,6 +33,8 @@ from docgen.parse.typecell import link_text, qualify
 _HTTP_REQUEST_RE = re.compile(r"^http requests?\b", re.I)
 _STATUS_PROSE_RE = re.compile(r"(?:^|[\s`(*])([1-5]\d\d)(?=\s+[A-Z][A-Za-z]|`|\s+response)")
 _STANDARD_HEADERS = {"authorization", "content-type", "content-length", "accept"}
+_MEDIA_TYPE_RE = re.compile(r"\b(?:application|text|image|audio|video|multipart)/[A-Za-z0-9][A-Za-z0-9.+-]*")
+_BINARY_PROSE_RE = re.compile(r"\bbinary (?:stream|contents?|data)\b|\bstream of bytes\b", re.I)
 
 
 @dataclass(slots=True)
@@ -50,6 +52,10 @@ class _Collected:
     response_names: dict[int, tuple[str, ...]] = field(default_factory=dict)
     """Response index -> the request names its annotation gives (``name``: one or a list)."""
     order: list[tuple[str, int]] = field(default_factory=list)
+    content_type: str | None = None
+    """The media type the request headers table gives ``Content-Type`` (the first one named)."""
+    body_binary: bool = False
+    """The request body section says the body is binary content (a stream of bytes)."""
 
 
 def _is_request_section(p: sections.Placed) -> bool:
@@ -89,6 +95,8 @@ def _request_lines(fence: Fence, path: str, col: _Collected, diags: list[Diagnos
 def _prose(p: sections.Placed, block: Paragraph, col: _Collected) -> None:
     if p.h2.startswith("request body") and col.body_type is None:
         col.body_type = _link_type(block.raw)
+    if p.h2.startswith("request body") and _BINARY_PROSE_RE.search(block.text):
+        col.body_binary = True
     if p.h2 == "response" and col.status is None:
         m = _STATUS_PROSE_RE.search(block.text)
         if m:
@@ -106,9 +114,12 @@ def _table(p: sections.Placed, table: Table, path: str, col: _Collected, diags: 
         desc_col = sections.column(table, "value", "description")
         for row in table.rows:
             name = link_text(sections.cell(row.cells, name_col or 0))
+            desc = link_text(sections.cell(row.cells, desc_col or 1))
+            if name.lower() == "content-type" and col.content_type is None:
+                found = _MEDIA_TYPE_RE.search(desc)
+                col.content_type = found.group(0).rstrip(".").lower() if found else None
             if not name or name.lower() in _STANDARD_HEADERS:
                 continue
-            desc = link_text(sections.cell(row.cells, desc_col or 1))
             required = "required" in desc.lower() and "not required" not in desc.lower()
             col.headers.append(
                 Parameter(name, "header", "Edm.String", desc, required, SourceSpan(path, row.line))

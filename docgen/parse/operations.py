@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import replace
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
-from docgen.model import Example, Operation, OperationKind, Parameter, RequestLine
+from docgen.model import Body, Example, Operation, OperationKind, Parameter, RequestLine
 from docgen.parse.api_page import _Collected, _pair_examples
 from docgen.parse.page import Page
 from docgen.parse.request_line import (
@@ -252,4 +252,42 @@ def _operation(
         examples=tuple(examples),
         permissions=tuple(col.perms),
         source=source,
+        request_media_type=_request_media_type(method, col, examples, request_type),
+        response_media_type=_response_media_type(examples, response_type),
     )
+
+
+def _body_media_type(body: Body) -> str:
+    """What a body of an example is: its Content-Type, else JSON or plain text."""
+    if body.content_type:
+        return body.content_type
+    return "application/json" if body.is_json else "text/plain"
+
+
+def _request_media_type(method: str, col: _Collected, examples: list[Example], request_type: str | None) -> str | None:
+    """The request body's media type: the first example body's, else the headers table's,
+    else ``application/octet-stream`` for a binary body, else JSON when a body is documented."""
+    if method not in ("POST", "PATCH", "PUT"):
+        return None
+    for ex in examples:
+        if ex.request.body is not None:
+            return _body_media_type(ex.request.body)
+    if col.content_type:
+        return col.content_type
+    if col.body_binary or (request_type or "").lower() == "edm.stream":
+        return "application/octet-stream"
+    if request_type is not None or col.body_props or col.body_type is not None:
+        return "application/json"
+    return None
+
+
+def _response_media_type(examples: list[Example], response_type: str | None) -> str | None:
+    """A successful response body's media type: the first example body's, else
+    ``application/octet-stream`` for a stream, else JSON for a documented type."""
+    for ex in examples:
+        response = ex.response
+        if response is not None and 200 <= response.status < 300 and response.body is not None:
+            return _body_media_type(response.body)
+    if response_type is None:
+        return None
+    return "application/octet-stream" if response_type.lower() == "edm.stream" else "application/json"

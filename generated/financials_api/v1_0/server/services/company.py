@@ -4,9 +4,10 @@
 # Do not edit: docgen overwrites this file; change the docs or the templates instead.
 """The service interface of the company resource: implement it to serve the API.
 
-Each method gets the path parameters and the validated body, and returns a
-model (or a list of models for a collection), None for no body, or a
-``Reply`` with plain JSON (and a status, when it is not the documented one).
+Each method gets the path parameters and the validated body (an upload as
+``Content``), and returns a model (or a list of models for a collection),
+``Content`` for a body that is not JSON, None for no body, or a ``Reply``
+with plain JSON (and a status, when it is not the documented one).
 Raise ``NotFound`` for an unknown id (served as 404).
 """
 
