@@ -241,3 +241,16 @@ def test_schemathesis_finds_no_server_error_and_no_response_outside_the_document
     assert report["server_errors"] == 0
     assert report["failures"] == {}
     assert {"200", "201", "404"} <= set(report["statuses"])
+
+
+def test_bodies_that_are_not_json_have_their_media_types() -> None:
+    document = document_of_version(docset(ROOT / "tests" / "docsets" / "content"), "api", "v1.0")
+    validate(document)
+    paths = document["paths"]
+    upload = paths["/things/{thing_id}/content"]["put"]["requestBody"]["content"]
+    assert upload == {"application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}
+    download = paths["/things/{thing_id}/content"]["get"]["responses"]
+    assert list(download["200"]["content"]) == ["application/octet-stream"]
+    assert "Location" in download["302"]["headers"]
+    assert list(paths["/things/export"]["get"]["responses"]["200"]["content"]) == ["text/csv"]
+    assert list(paths["/things/{thing_id}/annotate"]["post"]["requestBody"]["content"]) == ["text/plain"]

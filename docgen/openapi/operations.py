@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from docgen.model import Example, JsonValue, Operation, Parameter, Resource
+from docgen.model import Example, JsonValue, Operation, Parameter, Resource, is_json_media_type
 from docgen.openapi.schemas import Schema, SchemaBuilder, primitive
-from docgen.render.examples import BODY_METHODS, ExamplePlanner, ReplyView, route_of
-from docgen.render.paths import PathTemplate, store_plan
+from docgen.render.examples import BODY_METHODS, ExamplePlanner, ReplyView, plan_of, route_of
+from docgen.render.paths import PathTemplate
 from docgen.render.types import collection_item, is_collection
 from docgen.render.views import RouteView
 
@@ -125,6 +125,10 @@ class OperationBuilder:
         """The body: the documented type (required when the server reads it into a model),
         else the documented request properties, else any JSON (optional)."""
         required = False
+        if not is_json_media_type(op.request_media_type):
+            assert op.request_media_type is not None
+            content = {"schema": {"type": "string", "contentMediaType": op.request_media_type}}
+            return {"required": False, "content": {op.request_media_type: content}}
         if self.ctx.types.model_class(op.request_type) is not None and op.request_type is not None:
             schema, required = self.schemas.of(op.request_type), True
         elif op.request_type is not None and is_collection(op.request_type):
@@ -161,12 +165,14 @@ class OperationBuilder:
 
     def responses(self, op: Operation, template: PathTemplate, examples: list[Example]) -> dict[str, Any]:
         """The success statuses the route answers with, then the OData errors."""
-        action = store_plan(op.kind, template).action
-        if action == "reply":
+        action = plan_of(op, template).action
+        if action in ("reply", "put_content", "get_content"):  # the documented examples answer
             replies = self._replies.get(id(op))
             if replies is None:
                 replies = self._replies[id(op)] = self.planner.replies(op)
-            statuses: dict[int, bool] = {} if replies else {204: False}
+            statuses: dict[int, bool] = {200: True} if action == "get_content" else {}
+            if not replies and action != "get_content":
+                statuses = {op.response_status if action == "put_content" else 204: False}
             for reply in replies:
                 statuses[reply.status] = statuses.get(reply.status, False) or reply.body != "None"
         else:
@@ -184,6 +190,11 @@ class OperationBuilder:
             response["headers"] = {"Location": {"description": "Where to go.", "schema": {"type": "string"}}}
             return response
         if status == 204 or not has_body:
+            return response
+        if not is_json_media_type(op.response_media_type):
+            assert op.response_media_type is not None
+            schema = {"type": "string", "contentMediaType": op.response_media_type}
+            response["content"] = {op.response_media_type: {"schema": schema}}
             return response
         media: dict[str, Any] = {"schema": self.response_schema(op)}
         shown = _examples(
