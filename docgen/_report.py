@@ -93,7 +93,11 @@ def text(diags: Sequence[Diagnostic], summary: Summary, display: Display, *, ver
     shown = {Severity.ERROR}
     if not quiet:
         shown |= {Severity.WARNING, Severity.INFO} if verbose else {Severity.WARNING}
-    lines = [f"{display(d.span.path)}:{d.span.line}:{d.span.col}: {d.severity.value} {d.code} {d.message}\n" for d in diags if d.severity in shown]
+    lines = [
+        f"{display(d.span.path)}:{d.span.line}:{d.span.col}: {d.severity.value} {d.code} {d.message}\n"
+        for d in diags
+        if d.severity in shown
+    ]
     return "".join(lines) + ("" if quiet else summary.line() + "\n")
 
 

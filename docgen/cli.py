@@ -53,6 +53,7 @@ exit status:
   1  check only: the output folder differs from what generate would write
   2  usage or input error: bad flags or settings, pages not found, errors in the
      docs (with --strict, warnings too), output folder not writable
+  130  stopped by Ctrl-C (the output folder as it was)
 """
 
 
@@ -146,8 +147,8 @@ def _reporting_options(parser: argparse.ArgumentParser, *, suppress: bool) -> No
         metavar="CODES",
         help="report only these codes or prefixes, comma-separated (e.g. DG1,DG401); replaces the setting",
     )
-    add("--ignore", type=_selectors, action="extend", metavar="CODES", help="do not report these codes or prefixes (added to the setting)")
-    add("--extend-select", type=_selectors, action="extend", metavar="CODES", help="report these codes too (added to select)")
+    add("--ignore", type=_selectors, action="extend", metavar="CODES", help="do not report these codes or prefixes (adds)")
+    add("--extend-select", type=_selectors, action="extend", metavar="CODES", help="report these codes too (adds to select)")
     add(
         "--severity",
         type=_severity,
@@ -155,7 +156,7 @@ def _reporting_options(parser: argparse.ArgumentParser, *, suppress: bool) -> No
         metavar="CODE=LEVEL",
         help="report CODE (or a prefix) as error, warning or info; repeatable",
     )
-    add("--no-page-ignores", action="store_true", default=False, help="disregard `<!-- docgen: ignore ... -->` comments in pages")
+    add("--no-page-ignores", action="store_true", default=False, help="disregard `<!-- docgen: ignore ... -->` in pages")
     add("-v", "--verbose", action="store_true", default=False, help="print info diagnostics too")
     add("-q", "--quiet", action="store_true", default=False, help="print errors only: no warnings, summary or progress")
     add("-j", "--jobs", type=_jobs, default=0, metavar="N", help="parse and format in N processes (default: every core)")
@@ -188,7 +189,8 @@ def _severity(text: str) -> tuple[str, Severity]:
     if problem is not None:
         raise argparse.ArgumentTypeError(f"{code!r} {problem}")
     if level not in {s.value for s in Severity}:
-        raise argparse.ArgumentTypeError(f"{level!r} is not a severity (error, warning, info){did_you_mean(level, [s.value for s in Severity])}")
+        hint = did_you_mean(level, [s.value for s in Severity])
+        raise argparse.ArgumentTypeError(f"{level!r} is not a severity (error, warning, info){hint}")
     return code, Severity(level)
 
 
@@ -323,14 +325,19 @@ def _policy(config: Config, args: argparse.Namespace) -> Policy:
     )
 
 
-def _read_ignores(root: Path, paths: set[str], diags: list[Diagnostic]) -> dict[str, tuple[str, ...]]:
-    """The ``docgen: ignore`` comments of the pages in ``paths`` (those with diagnostics);
-    DG011 for the words that name no code go to ``diags``."""
+UNREAD = frozenset({"DG001", "DG008", "DG010"})
+"""Codes of pages docgen did not read (unreadable, not a regular file inside the specs, too large)."""
+
+
+def _read_ignores(root: Path, diags: list[Diagnostic]) -> dict[str, tuple[str, ...]]:
+    """The ``docgen: ignore`` comments of the pages with diagnostics (those docgen read); DG011
+    for the words that name no code are added to ``diags``."""
+    unread = {d.span.path for d in diags if d.code in UNREAD}
     found: dict[str, tuple[str, ...]] = {}
-    for path in sorted(paths):
+    for path in sorted({d.span.path for d in diags} - unread):
         text = _page_text(root, path)
         if text is None:
-            continue  # not a page docgen reads: reported as DG001/DG008 already
+            continue  # not a page docgen reads
         selectors, problems = page_ignores(path, text)
         if selectors:
             found[path] = selectors
@@ -356,13 +363,15 @@ def _page_text(root: Path, path: str) -> str | None:
 
 def chosen_diagnostics(
     diags: Sequence[Diagnostic], root: Path, policy: Policy, *, page_comments: bool = True
-) -> list[Diagnostic]:
-    """The diagnostics the user asked for: the policy applied, and each page's ignore comments."""
+) -> tuple[list[Diagnostic], int]:
+    """The diagnostics the user asked for (the policy applied, and each page's ignore comments),
+    sorted by place, and how many were left out."""
     every = list(diags)
     ignores: dict[str, tuple[str, ...]] = {}
     if page_comments:
-        ignores = _read_ignores(root, {d.span.path for d in diags}, every)
-    return sorted(policy.apply(every, ignores), key=Diagnostic.sort_key)
+        ignores = _read_ignores(root, every)
+    kept = policy.apply(every, ignores)
+    return sorted(kept, key=Diagnostic.sort_key), len(every) - len(kept)
 
 
 def report_diagnostics(
@@ -373,8 +382,8 @@ def report_diagnostics(
 
     ``root``: the folder page paths are relative to; ``pages``: how many were read.
     """
-    ordered = chosen_diagnostics(diags, root, policy, page_comments=not args.no_page_ignores)
-    summary = Summary.of(ordered, pages, suppressed=max(0, len(diags) - len(ordered)))
+    ordered, suppressed = chosen_diagnostics(diags, root, policy, page_comments=not args.no_page_ignores)
+    summary = Summary.of(ordered, pages, suppressed)
     fmt = args.diagnostics_format
     display = _Display(root, repository_root() if fmt in ("github", "sarif") else None)
     if fmt == "json":
@@ -397,12 +406,15 @@ def report_diagnostics(
     return ordered
 
 
-def _chatty(args: argparse.Namespace) -> bool:
-    """Whether lines other than diagnostics and errors go to stderr: not with ``--quiet``, nor
-    when stderr holds one JSON or SARIF document."""
-    if args.quiet:
-        return False
+def _document_free(args: argparse.Namespace) -> bool:
+    """Whether stderr may hold more than the diagnostics: not when it holds one JSON or SARIF document."""
     return args.diagnostics_file is not None or args.diagnostics_format not in ("json", "sarif")
+
+
+def _chatty(args: argparse.Namespace) -> bool:
+    """Whether lines other than diagnostics and failures go to stderr: not with ``--quiet``, nor
+    when stderr holds one JSON or SARIF document."""
+    return not args.quiet and _document_free(args)
 
 
 def _failing(diags: Sequence[Diagnostic], strict: bool) -> bool:
@@ -431,7 +443,8 @@ class _Run:
             from docgen.cache import Cache
 
             cache = Cache(cache_folder)
-        return cls(args.jobs or default_jobs(), cache, Progress(sys.stderr, enabled=False if args.quiet else None), Timings() if args.timings else None)
+        progress = Progress(sys.stderr, enabled=False if args.quiet else None)
+        return cls(args.jobs or default_jobs(), cache, progress, Timings() if args.timings else None)
 
     def stage(self, name: str) -> contextlib.AbstractContextManager[None]:
         """Time a stage (when ``--timings`` is given)."""
@@ -642,15 +655,13 @@ def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
         except OSError as error:
             return _os_error(error, config.out)
         if not report.ok and set(report.missing) >= set(files):  # no generated tree at all: no diff of everything
-            print(
-                f"docgen: {os.path.relpath(config.out)} holds none of the {len(files)} generated files; "
-                "run `docgen generate` to write them",
-                file=sys.stderr,
-            )
+            if _document_free(args):
+                where = os.path.relpath(config.out)
+                print(f"docgen: {where} holds none of the {len(files)} generated files; run `docgen generate`", file=sys.stderr)
             return EXIT_ERROR if failing else EXIT_DRIFT
     if args.diff:
         sys.stdout.write("".join(report.diffs))
-    if _chatty(args) or not report.ok:
+    if _chatty(args) or (not report.ok and _document_free(args)):  # drift is said even with --quiet
         for line in _check_summary(report, config.out):
             print(line, file=sys.stderr)
     if failing:

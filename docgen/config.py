@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
 from docgen.diagnostics import Severity
-from docgen.policy import Policy, selector_problem
 from docgen.names import package_problem
+from docgen.policy import Policy, selector_problem
 
 DEFAULT_PACKAGE = "api"
 DEFAULT_MAX_PAGE_BYTES = 10_000_000
@@ -47,9 +48,9 @@ class ConfigError(Exception):
     """The settings are unusable (bad TOML, wrong value type, unknown key)."""
 
 
-def did_you_mean(word: str, choices: object) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``; did you mean 'x'?`` for the closest of ``choices`` (difflib), or nothing."""
-    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1)  # type: ignore[attr-defined]
+    close = difflib.get_close_matches(word, list(choices), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -121,7 +122,9 @@ class _Reader:
         self.section = section
 
     def fail(self, key: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.pyproject}:{_line_of(self.text, key)}: [tool.docgen] {message}")
+        where = os.path.relpath(self.pyproject)
+        where = str(self.pyproject) if where.startswith(os.pardir) else where
+        return ConfigError(f"{where}:{_line_of(self.text, key)}: [tool.docgen] {message}")
 
     def string(self, key: str, default: str | None) -> str | None:
         value = self.section.get(key, default)
@@ -195,7 +198,8 @@ def load_config(start: Path | None = None) -> Config:
         raise reader.fail("max_page_bytes", "max_page_bytes must be a positive number of bytes")
     distribution = reader.string("distribution", None)
     if distribution is not None and not DISTRIBUTION_NAME.fullmatch(distribution):
-        raise reader.fail("distribution", f"distribution {distribution!r} is not a distribution name (letters, digits, '-', '_', '.')")
+        problem = "is not a distribution name (letters, digits, '-', '_', '.')"
+        raise reader.fail("distribution", f"distribution {distribution!r} {problem}")
     version = reader.string("version", DEFAULT_VERSION) or DEFAULT_VERSION
     try:
         Version(version)

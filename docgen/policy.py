@@ -60,7 +60,9 @@ class Policy:
             return default
         return self.severity[code[:best]]
 
-    def apply(self, diags: Iterable[Diagnostic], ignored: Mapping[str, Sequence[str]] | None = None) -> list[Diagnostic]:
+    def apply(
+        self, diags: Iterable[Diagnostic], ignored: Mapping[str, Sequence[str]] | None = None
+    ) -> list[Diagnostic]:
         """The diagnostics still reported, with their severity as chosen.
 
         ``ignored``: page path -> codes or prefixes its ``<!-- docgen: ignore ... -->`` comments name.
@@ -91,7 +93,9 @@ def page_ignores(path: str, text: str) -> tuple[tuple[str, ...], list[Diagnostic
         col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         words = match.group(1).replace(",", " ").split()
         if not words:
-            problems.append(diag("DG011", "`docgen: ignore` names no code; write the codes it ignores", SourceSpan(path, line, col)))
+            problems.append(
+                diag("DG011", "`docgen: ignore` names no code; write the codes it ignores", SourceSpan(path, line, col))
+            )
         for word in words:
             problem = selector_problem(word)
             if problem is None:

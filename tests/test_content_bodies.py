@@ -8,6 +8,7 @@ in-process through the app, and through uvicorn on a free port.
 
 from __future__ import annotations
 
+import ast
 import json
 import socket
 import subprocess
@@ -15,11 +16,18 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from test_render_docsets import HOSTILE_TEXT, example, operation
 
 from docgen.cli import main
+from docgen.config import Config
+from docgen.model import ApiVersion, Body, DocSet, Example, Header, Operation, Resource
+from docgen.render import render, replayable
+from docgen.render.examples import plan_of
+from docgen.render.paths import PathTemplate, store_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "tests" / "docsets" / "content"
@@ -58,6 +66,8 @@ def test_the_model_records_each_body_s_media_type() -> None:
         "thing-download": (None, "application/octet-stream"),
         "thing-export": (None, "text/csv"),
         "thing-get": (None, "application/json"),
+        "thing-photo": (None, "application/octet-stream"),  # Edm.Stream, no example body
+        "thing-photo-update": ("image/jpeg", None),
         "thing-upload": ("application/octet-stream", None),
     }
 
@@ -68,14 +78,13 @@ def test_the_generated_tests_replay_every_example(tree: Path) -> None:
         cwd=tree, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:]
-    assert "12 passed" in result.stdout  # 6 examples, sync and async
+    assert "16 passed" in result.stdout  # 8 examples, sync and async
 
 
 UPLOAD_THEN_DOWNLOAD = """
 import io, sys
 import anyio
 from content.v1_0.client import AsyncClient, Client
-from content._runtime.errors import ApiError
 
 base = sys.argv[1]
 options = {}
@@ -90,12 +99,8 @@ else:
 
 data = bytes(range(256)) * 300 + b"\\x00end"
 with Client(base, token="u1", **sync_options) as client:
-    try:
-        client.things.download(thing_id="new")
-    except ApiError as error:
-        assert error.status_code == 404, error
-    else:
-        raise AssertionError("content that was never uploaded was found")
+    documented = client.things.download(thing_id="new")  # nothing uploaded: the documented example
+    assert documented.data == b"The bytes of the content.", documented
     client.things.upload(thing_id="new", body=data)
     got = client.things.download(thing_id="new")
     assert got.data == data and got.media_type == "application/octet-stream", (len(got.data), got.content_type)
@@ -105,6 +110,9 @@ with Client(base, token="u1", **sync_options) as client:
     assert html.data == b"<p>hi</p>" and html.media_type == "text/html" and html.text == "<p>hi</p>", html
     moved = client.things.download(thing_id="t2", follow_redirects=False)
     assert moved.status_code == 302 and moved.headers["location"].startswith("https://downloads.example.com/")
+    client.things.photo_update(thing_id="t7", body=b"\\xff\\xd8 not quite a JPEG")
+    photo = client.things.photo(thing_id="t7")
+    assert photo.data == b"\\xff\\xd8 not quite a JPEG" and photo.media_type == "image/jpeg", photo
     csv = client.things.export()
     assert csv.media_type == "text/csv" and csv.text.splitlines()[0] == "Id,Name", csv
 
@@ -177,3 +185,138 @@ def test_an_accepted_request_returns_where_to_watch_it(tree: Path) -> None:
         print("ok")
         """,
     )
+
+
+def test_the_generated_code_passes_mypy_strict(tree: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "."],
+        cwd=tree, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+# --------------------------------------------------------------------- which examples are replayed
+
+
+def _with_bodies(ex: Example, request: Body | None = None, response: Body | None = None) -> Example:
+    assert ex.response is not None
+    return replace(
+        ex,
+        request=replace(ex.request, body=request),
+        response=replace(ex.response, body=response),
+    )
+
+
+def _upload() -> Operation:
+    op = operation("thing-upload", "action", "PUT", "/things/{id}/content", "thing", status=204)
+    return replace(op, request_media_type="application/octet-stream")
+
+
+def _download(media_type: str = "text/csv") -> Operation:
+    op = operation("thing-export", "action", "GET", "/things/export", "thing")
+    return replace(op, response_media_type=media_type)
+
+
+def test_examples_with_bodies_that_are_not_json_are_replayed() -> None:
+    sent = Body("The bytes.", "application/octet-stream")
+    upload = _with_bodies(example("u", "p.md", "PUT", "/things/1/content", status=204), request=sent)
+    assert replayable(upload, _upload()) is None
+    csv = Body("Id,Name\nt1,Blue", "text/csv")
+    export = _with_bodies(example("e", "p.md", "GET", "/things/export"), response=csv)
+    assert replayable(export, _download()) is None
+    accepted = _with_bodies(
+        example("a", "p.md", "POST", "/things/1/note", status=202), request=Body("Hi.", "text/plain")
+    )
+    assert replayable(accepted, operation("thing-note", "action", "POST", "/things/{id}/note", "thing", status=202)) is None
+
+
+def test_examples_whose_bodies_cannot_be_replayed_say_why() -> None:
+    get = operation("x-get", "get", "GET", "/items/{id}", "x", None, "microsoft.graph.x", 200)
+    text = Body("hello", "text/plain")
+    assert replayable(_with_bodies(example("a", "p.md", "GET", "/items/1"), request=text), get) == (
+        "request body on a GET request"
+    )
+    assert replayable(_with_bodies(example("a", "p.md", "GET", "/items/1"), response=text), get) == (
+        "response body is not JSON"  # the client reads a model here
+    )
+    broken = Body('{"id": ', "application/json")
+    export = _with_bodies(example("e", "p.md", "GET", "/things/export"), response=broken)
+    assert replayable(export, _download()) == "response body is not JSON"
+    create = operation("x-create", "create", "POST", "/items", "x", "microsoft.graph.x", "microsoft.graph.x", 201)
+    posted = _with_bodies(example("c", "p.md", "POST", "/items", status=201), request=text)
+    assert replayable(posted, create) == "request body is not JSON"
+
+
+def test_store_plans_of_content() -> None:
+    content = PathTemplate.parse("/things/{id}/content")
+    value = PathTemplate.parse("/things/{id}/photo/$value")
+    assert store_plan("action", content, "upload").action == "put_content"
+    assert store_plan("action", value, "download").action == "get_content"
+    assert store_plan("action", PathTemplate.parse("/things('{id}')/content"), "download").action == "reply"
+    assert plan_of(_upload(), content).action == "put_content"
+
+
+def test_hostile_content_types_and_bodies_stay_literals() -> None:
+    hostile = HOSTILE_TEXT + "\xff\u2028"
+    request_type = 'text/plain; charset="x"""; import os'
+    op = replace(_upload(), request_media_type=request_type.split(";")[0])
+    ex = example("u", "api/thing-upload.md", "PUT", "/things/1/content", status=204)
+    ex = replace(
+        _with_bodies(ex, request=Body(hostile, "text/plain")),
+        request=replace(
+            _with_bodies(ex, request=Body(hostile, "text/plain")).request,
+            headers=(Header("Content-Type", request_type),),
+        ),
+    )
+    down = replace(_download('text/"csv'), examples=(
+        _with_bodies(example("e", "api/thing-export.md", "GET", "/things/export"), response=Body(hostile, 'text/"csv')),
+    ))
+    docset = DocSet((ApiVersion("v1.0", (Resource("thing", None, (replace(op, examples=(ex,)), down), ("p.md",)),), ()),))
+    files = render(docset, Config(package="hostile"))
+    constants: dict[str, set[object]] = {}
+    for path, text in files.items():
+        if path.endswith(".py"):
+            tree = ast.parse(text)
+            constants[path] = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)}
+    test = constants["tests/v1_0/test_thing.py"]
+    assert hostile.encode("utf-8") in test and request_type in test and hostile in test
+    assert 'text/"csv' in test
+    memory = constants["hostile/v1_0/server/memory_services/thing.py"]
+    assert hostile in memory and 'text/"csv' in memory
+
+
+def test_an_example_of_the_other_body_kind_is_sent_through_the_session() -> None:
+    """An upload documented with a JSON example too, and a JSON action with a MIME example:
+    each such example is sent as documented (the client method sends the other kind)."""
+    upload = _upload()
+    as_json = example("j", "api/thing-upload.md", "PUT", "/things/1/content", {"name": "x"}, 204)
+    action = operation("thing-send", "action", "POST", "/things/{id}/send", "thing", status=202)
+    action = replace(action, request_media_type="application/json")
+    mime = _with_bodies(example("m", "api/thing-send.md", "POST", "/things/1/send", status=202), request=Body("TUlNRQ==", "text/plain"))
+    ops = (replace(upload, examples=(as_json,)), replace(action, examples=(mime,)))
+    docset = DocSet((ApiVersion("v1.0", (Resource("thing", None, ops, ("p.md",)),), ()),))
+    test = render(docset, Config(package="kinds"))["tests/v1_0/test_thing.py"]
+    calls = [
+        node for node in ast.walk(ast.parse(test))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "request"
+    ]
+    keywords = sorted({tuple(sorted(k.arg or "" for k in call.keywords)) for call in calls})
+    assert keywords == [("content", "content_type"), ("json",)], keywords
+
+
+def test_the_openapi_document_gives_content_bodies_their_media_types() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "docgen", "openapi", "--no-cache", "--specs", str(CONTENT)],
+        capture_output=True, text=True, timeout=120,
+    )
+    paths = json.loads(result.stdout)["paths"]
+    binary = {"type": "string", "format": "binary"}
+    upload = paths["/v1.0/things/{thing_id}/content"]["put"]["requestBody"]
+    assert upload == {"required": True, "content": {"application/octet-stream": {"schema": binary}}}
+    download = paths["/v1.0/things/{thing_id}/content"]["get"]["responses"]
+    assert download["200"]["content"] == {"application/octet-stream": {"schema": binary}}
+    assert "Location" in download["302"]["headers"]
+    export = paths["/v1.0/things/export"]["get"]["responses"]["200"]
+    assert export["content"] == {"text/csv": {"schema": binary}}
+    note = paths["/v1.0/things/{thing_id}/annotate"]["post"]["requestBody"]["content"]
+    assert list(note) == ["text/plain"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -218,6 +219,13 @@ def hook_entry(hook_id: str) -> list[str]:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     (hook,) = [h for h in hooks if h["id"] == hook_id]
     assert hook["pass_filenames"] is False and hook["language"] == "python"
+    for changed in (
+        "site/docs/v1.0/resources/widget.md",
+        "site/pyproject.toml",
+        "pyproject.toml",
+        "site/generated/shop/app.py",
+    ):
+        assert re.search(hook["files"], changed), changed  # an edit there runs the hook
     command: list[str] = hook["entry"].split()
     assert command[0] == "docgen"
     return [sys.executable, "-m", "docgen", *command[1:]]
@@ -226,8 +234,8 @@ def hook_entry(hook_id: str) -> list[str]:
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_in_a_fresh_docs_repository_the_hook_diff_applies_with_git_apply(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    site = repo / "site"  # the docs project is a folder of the repository, as in a monorepo
-    write(site / "pyproject.toml", '[tool.docgen]\nspecs = "docs"\nout = "gen"\npackage = "shop"\n')
+    site = repo / "site"  # pages and output in a folder of the repository; the hook runs at the top
+    write(repo / "pyproject.toml", '[tool.docgen]\nspecs = "site/docs"\nout = "site/gen"\npackage = "shop"\n')
     write(site / "docs/v1.0/resources/widget.md", RESOURCE)
     write(site / "docs/v1.0/api/widget-get.md", GET_PAGE)
     git(repo, "init", "-q")
@@ -237,12 +245,12 @@ def test_in_a_fresh_docs_repository_the_hook_diff_applies_with_git_apply(tmp_pat
     check = hook_entry("docgen-check")
 
     def hook() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(check + ["--no-cache"], cwd=site, capture_output=True, text=True, env=env)
+        return subprocess.run(check + ["--no-cache"], cwd=repo, capture_output=True, text=True, env=env)
 
     missing = hook()  # no generated tree yet: a short message, not a diff of every file
     assert missing.returncode == 1 and missing.stdout == ""
-    assert "gen holds none of the" in missing.stderr and "run `docgen generate`" in missing.stderr
-    made = subprocess.run([*check[:3], "generate", "--no-cache"], cwd=site, capture_output=True, text=True, env=env)
+    assert "site/gen holds none of the" in missing.stderr and "run `docgen generate`" in missing.stderr
+    made = subprocess.run([*check[:3], "generate", "--no-cache"], cwd=repo, capture_output=True, text=True, env=env)
     assert made.returncode == 0, made.stderr
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "docs")
@@ -257,3 +265,15 @@ def test_in_a_fresh_docs_repository_the_hook_diff_applies_with_git_apply(tmp_pat
     git(repo, "apply", str(tmp_path / "fix.patch"))
     fixed = hook()
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    from_below = subprocess.run(check + ["--no-cache"], cwd=site / "docs", capture_output=True, text=True, env=env)
+    assert from_below.returncode == 0, from_below.stderr  # the settings are found from a subfolder too
+
+
+def test_quiet_prints_errors_only(noisy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "generate", "--quiet")
+    assert (code, out, err) == (0, "", "")  # warnings, the summary and the files written: all silent
+    (noisy / "docs/v1.0/api/broken.md").write_bytes(b"\xff")
+    code, _, err = run(capsys, "generate", "-q")
+    assert code == 2
+    (line,) = err.splitlines()
+    assert line.startswith("docs/v1.0/api/broken.md:1:1: error DG001 ")

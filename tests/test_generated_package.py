@@ -44,7 +44,9 @@ def test_the_wheel_installs_and_the_client_imports_from_anywhere(tmp_path: Path)
     assert "financials_api/v1_0/client/__init__.py" in names and "financials_api/app.py" in names
     assert not any(name.startswith(("tests/", "conftest")) for name in names)  # the tests are not shipped
     site = tmp_path / "site"
-    installed = subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], capture_output=True, text=True)
+    installed = subprocess.run(
+        [*pip, "install", "--no-deps", "--target", str(site), str(wheel)], capture_output=True, text=True
+    )
     assert installed.returncode == 0, installed.stderr
     snippet = (
         "import financials_api\n"

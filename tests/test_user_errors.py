@@ -69,7 +69,10 @@ def test_a_template_with_a_syntax_error(docs: Path, capsys: pytest.CaptureFixtur
 @pytest.mark.parametrize(
     ("template", "expected"),
     [
-        ("x = 1\ndef (:\n", "template tpl/model.py.jinja renders invalid Python (line 2 of the output: invalid syntax)"),
+        (
+            "x = 1\ndef (:\n",
+            "template tpl/model.py.jinja renders invalid Python (line 2 of the output: invalid syntax)",
+        ),
         ("x = 1\n{{ nope.attribute }}\n", "template tpl/model.py.jinja:2: UndefinedError: 'nope' is undefined"),
     ],
 )

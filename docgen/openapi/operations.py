@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from docgen.model import Example, JsonValue, Operation, Parameter, Resource, is_json_media_type
+from docgen.model import Example, JsonValue, Operation, Parameter, Resource
 from docgen.openapi.schemas import Schema, SchemaBuilder, primitive
-from docgen.render.examples import BODY_METHODS, ExamplePlanner, ReplyView, plan_of, route_of
+from docgen.render.examples import BODY_METHODS, ExamplePlanner, downloads, plan_of, route_of, uploads
 from docgen.render.paths import PathTemplate
 from docgen.render.types import collection_item, is_collection
 from docgen.render.views import RouteView
@@ -18,7 +18,8 @@ from docgen.render.views import RouteView
 __all__ = ["JSON", "METHODS", "OperationBuilder"]
 
 JSON = "application/json"
-"""The media type of every request and response body the generated server reads or sends."""
+"""The media type of the request and response bodies that are JSON (the others have their
+documented media type)."""
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 """The methods a path item holds, in the order they are written."""
@@ -36,7 +37,6 @@ class OperationBuilder:
         self.ctx = schemas.ctx
         self.planner = planner
         self.ids: set[str] = set()
-        self._replies: dict[int, list[ReplyView]] = {}
 
     def routes(self, resource: Resource) -> list[tuple[PathTemplate, str, dict[str, Any]]]:
         """(path template, method, operation object) of every route of the resource's operations."""
@@ -96,7 +96,7 @@ class OperationBuilder:
                     "in": "path",
                     "required": True,
                     "description": description or f"The {original} path parameter.",
-                    "schema": {"type": "string", "minLength": 1},
+                    "schema": {"type": "string"},
                 }
             )
         seen: set[tuple[str, str]] = set()
@@ -122,13 +122,12 @@ class OperationBuilder:
     # ----------------------------------------------------------------- bodies
 
     def request_body(self, op: Operation, examples: list[Example]) -> dict[str, Any]:
-        """The body: the documented type (required when the server reads it into a model),
-        else the documented request properties, else any JSON (optional)."""
+        """The body: content of its media type (an upload), the documented type (required
+        when the server reads it into a model), else the documented request properties, else
+        any JSON (optional)."""
+        if uploads(op) and op.request_media_type is not None:
+            return {"required": True, "content": {op.request_media_type: {"schema": _BINARY}}}
         required = False
-        if not is_json_media_type(op.request_media_type):
-            assert op.request_media_type is not None
-            content = {"schema": {"type": "string", "contentMediaType": op.request_media_type}}
-            return {"required": False, "content": {op.request_media_type: content}}
         if self.ctx.types.model_class(op.request_type) is not None and op.request_type is not None:
             schema, required = self.schemas.of(op.request_type), True
         elif op.request_type is not None and is_collection(op.request_type):
@@ -166,13 +165,9 @@ class OperationBuilder:
     def responses(self, op: Operation, template: PathTemplate, examples: list[Example]) -> dict[str, Any]:
         """The success statuses the route answers with, then the OData errors."""
         action = plan_of(op, template).action
-        if action in ("reply", "put_content", "get_content"):  # the documented examples answer
-            replies = self._replies.get(id(op))
-            if replies is None:
-                replies = self._replies[id(op)] = self.planner.replies(op)
-            statuses: dict[int, bool] = {200: True} if action == "get_content" else {}
-            if not replies and action != "get_content":
-                statuses = {op.response_status if action == "put_content" else 204: False}
+        if action in ("reply", "get_content", "put_content"):
+            replies = self.planner.replies(op)
+            statuses: dict[int, bool] = {} if replies else {204: False}
             for reply in replies:
                 statuses[reply.status] = statuses.get(reply.status, False) or reply.body != "None"
         else:
@@ -191,10 +186,8 @@ class OperationBuilder:
             return response
         if status == 204 or not has_body:
             return response
-        if not is_json_media_type(op.response_media_type):
-            assert op.response_media_type is not None
-            schema = {"type": "string", "contentMediaType": op.response_media_type}
-            response["content"] = {op.response_media_type: {"schema": schema}}
+        if downloads(op) and op.response_media_type is not None:
+            response["content"] = {op.response_media_type: {"schema": _BINARY}}
             return response
         media: dict[str, Any] = {"schema": self.response_schema(op)}
         shown = _examples(
@@ -205,6 +198,9 @@ class OperationBuilder:
         response["content"] = {JSON: media}
         return response
 
+
+_BINARY: dict[str, Any] = {"type": "string", "format": "binary"}
+"""The schema of a body that is not JSON (bytes of the operation's media type)."""
 
 _REASONS = {
     200: "OK.",

@@ -34,7 +34,8 @@ _HTTP_REQUEST_RE = re.compile(r"^http requests?\b", re.I)
 _STATUS_PROSE_RE = re.compile(r"(?:^|[\s`(*])([1-5]\d\d)(?=\s+[A-Z][A-Za-z]|`|\s+response)")
 _STANDARD_HEADERS = {"authorization", "content-type", "content-length", "accept"}
 _MEDIA_TYPE_RE = re.compile(r"\b(?:application|text|image|audio|video|multipart)/[A-Za-z0-9][A-Za-z0-9.+-]*")
-_BINARY_PROSE_RE = re.compile(r"\bbinary (?:stream|contents?|data)\b|\bstream of bytes\b", re.I)
+_BINARY_PHRASES = ("binary stream", "binary content", "binary data", "stream of bytes")
+"""How a request body section says the body is bytes rather than JSON."""
 
 
 @dataclass(slots=True)
@@ -95,7 +96,7 @@ def _request_lines(fence: Fence, path: str, col: _Collected, diags: list[Diagnos
 def _prose(p: sections.Placed, block: Paragraph, col: _Collected) -> None:
     if p.h2.startswith("request body") and col.body_type is None:
         col.body_type = _link_type(block.raw)
-    if p.h2.startswith("request body") and _BINARY_PROSE_RE.search(block.text):
+    if p.h2.startswith("request body") and any(phrase in block.text.lower() for phrase in _BINARY_PHRASES):
         col.body_binary = True
     if p.h2 == "response" and col.status is None:
         m = _STATUS_PROSE_RE.search(block.text)

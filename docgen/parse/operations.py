@@ -258,10 +258,12 @@ def _operation(
 
 
 def _body_media_type(body: Body) -> str:
-    """What a body of an example is: its Content-Type, else JSON or plain text."""
+    """What a body of an example is: its Content-Type, else JSON (read, or meant: it starts
+    as JSON does) or plain text."""
     if body.content_type:
         return body.content_type
-    return "application/json" if body.is_json else "text/plain"
+    meant = body.text.lstrip().startswith(("{", "["))
+    return "application/json" if body.is_json or meant else "text/plain"
 
 
 def _request_media_type(method: str, col: _Collected, examples: list[Example], request_type: str | None) -> str | None:

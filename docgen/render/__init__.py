@@ -106,7 +106,8 @@ class _Job:
         except Exception as error:  # a bug while rendering one file spares the others
             problem = _template_problem(error) if self.user_templates else None
             if problem is not None:
-                failures.append(diag("DG503", f"{problem} while rendering {self.what}{self._from()}; left out", self.span))
+                message = f"{problem} while rendering {self.what}{self._from()}; left out"
+                failures.append(diag("DG503", message, self.span))
                 return None
             blame = "docgen bug (or an error in the --templates folder)" if self.user_templates else "docgen bug"
             message = f"{blame} while rendering {self.what}{self._from()}: {_describe(error)}; please report it; left out"

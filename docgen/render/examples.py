@@ -65,15 +65,35 @@ def _location(example: Example) -> str | None:
     return next((h.value.strip() for h in response.headers if h.name.lower() == "location"), None)
 
 
+def _broken_json(body: Body | None) -> bool:
+    """A body meant as JSON that could not be read: declared JSON, or undeclared and
+    starting as JSON does."""
+    if body is None or body.is_json or not body.text.strip():
+        return False
+    if body.content_type is None:
+        return body.text.lstrip().startswith(("{", "["))
+    return is_json_media_type(body.content_type)
+
+
 def _content(body: Body | None) -> Body | None:
     """A body that is not JSON (text, CSV, binary), when there is one."""
-    if body is None or body.is_json or not body.text.strip():
+    if body is None or body.is_json or not body.text.strip() or _broken_json(body):
         return None
     return body
 
 
 def _media_type(body: Body) -> str:
     return body.content_type or "text/plain"
+
+
+def _sent_type(example: Example) -> str:
+    """The Content-Type an example request is sent with: the header as written when it has
+    parameters (a multipart boundary, a charset), else the body's media type."""
+    body = example.request.body
+    written = next((h.value.strip() for h in example.request.headers if h.name.lower() == "content-type"), "")
+    if ";" in written:
+        return written
+    return _media_type(body) if body is not None else "application/octet-stream"
 
 
 def uploads(operation: Operation) -> bool:
@@ -303,6 +323,8 @@ def _replay_reason(
     route = route_of(operation, request.path, served)
     if route is None:
         return f"example path {request.path!r} fits none of the operation's paths ({operation.path!r}...)"
+    if _broken_json(request.body):
+        return "request body is not JSON"
     sent = _content(request.body)
     if sent is not None and request.method.upper() not in BODY_METHODS:
         return f"request body on a {request.method.upper()} request"
@@ -324,6 +346,8 @@ def _replay_reason(
         )
     if response.status == 204:
         return None
+    if _broken_json(response.body):
+        return "response body is not JSON"
     if _content(response.body) is not None:
         reads_json = _collection_response(operation) or _is_model(operation.response_type)
         return "response body is not JSON" if reads_json and not downloads(operation) else None
@@ -371,7 +395,8 @@ class ReplyView:
     body: str
     """Literal: the response body, ``None`` when there was none."""
     location: str = "None"
-    """Literal: the ``Location`` header of a documented redirect, ``None`` when there is none."""
+    """Literal: the ``Location`` header of a documented response (a redirect, an accepted
+    request), ``None`` when there is none."""
     query: str = "None"
     """Literal: the documented query parameters, ``None`` when there were none."""
     media_type: str = "None"
@@ -544,7 +569,7 @@ class ExamplePlanner:
                     py_literal(sent.text) if sent is not None else py_literal(request),
                     example.response.status,
                     py_literal(text.text) if text is not None else py_literal(body) if has_response else "None",
-                    repr(_location(example)) if example.response.status >= 300 or _location(example) else "None",
+                    repr(_location(example)),  # a redirect's target, an accepted request's monitor
                     py_literal(dict(parse_qsl(example.request.query, keep_blank_values=True)))
                     if example.request.query
                     else "None",
@@ -588,8 +613,8 @@ class ExamplePlanner:
         if sent is not None:
             body = repr(sent.text.encode("utf-8"))
             args.append(("body", "body"))
-            if uploads(op) and _media_type(sent) != op.request_media_type:
-                args.append(("content_type", repr(_media_type(sent))))
+            if uploads(op) and _sent_type(example) != op.request_media_type:
+                args.append(("content_type", repr(_sent_type(example))))
         elif has_request:
             body = "request"
             if call.body_class is not None:
@@ -603,7 +628,11 @@ class ExamplePlanner:
         response = bodies.response
         text = _content(example.response.body) if example.response.status != 204 else None
         source = example.source
-        raw = template not in self.served.get(op.id, ([], []))[0] or (sent is not None and not uploads(op))
+        raw = (
+            template not in self.served.get(op.id, ([], []))[0]
+            or (sent is not None and not uploads(op))  # content where the client method sends JSON
+            or (has_request and uploads(op))  # JSON where it sends content
+        )
         if downloads(op) and 300 <= example.response.status < 400 and not raw:
             args.append(("follow_redirects", "False"))
         return ExampleTest(
@@ -622,7 +651,7 @@ class ExamplePlanner:
             params=params,
             raw_path=repr(template.fill(values)) if raw else "",
             http_method=repr(op.method.upper()) if raw else "",
-            content_type=repr(_media_type(sent)) if sent is not None else "",
+            content_type=repr(_sent_type(example)) if sent is not None else "",
             media_type=repr(_media_type(text)) if text is not None else "",
             location=_location(example) is not None and plan.action in ("reply", "get_content", "put_content"),
         )

@@ -26,7 +26,7 @@ from docgen.render.views import VersionContext
 
 __all__ = ["RUNTIME_MODULES", "Renderer", "TemplateOutputError", "builtin_templates"]
 
-RUNTIME_REQUIREMENTS = ("pydantic>=2.7,<3", "fastapi>=0.110", "httpx>=0.27,<1", "uvicorn>=0.29")
+RUNTIME_REQUIREMENTS = ("pydantic>=2.7,<3", "fastapi>=0.110", "httpx>=0.27,<1", "uvicorn>=0.29", "anyio>=4")
 """What the generated package needs (docgen's own ``runtime`` extra)."""
 TEST_REQUIREMENTS = ("pytest>=8",)
 """What the generated tests need besides the package."""
@@ -111,11 +111,12 @@ class Renderer:
         text = loaded.render(package=self.package, **context)
         if not template.endswith(".py.jinja"):
             return text
-        if self.user_templates is not None and loaded.filename and Path(loaded.filename).resolve().is_relative_to(self.user_templates):
+        source = loaded.filename
+        if self.user_templates is not None and source and Path(source).resolve().is_relative_to(self.user_templates):
             try:  # the user's template must give Python; say which template when it does not
                 compile(text, template, "exec", dont_inherit=True)
             except SyntaxError as error:
-                raise TemplateOutputError(loaded.filename, error.lineno, error.msg) from None
+                raise TemplateOutputError(source, error.lineno, error.msg) from None
         return prune_imports(text)
 
     # ----------------------------------------------------------------- static

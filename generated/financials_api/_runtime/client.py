@@ -103,7 +103,7 @@ class Content:
     status_code: int = 200
     """The status of the response that carried it."""
     headers: Mapping[str, str] = field(default_factory=dict)
-    """The response headers (``Location`` of an accepted request, ``ETag``, ...)."""
+    """The response headers, by lower-case name (``location``, ``etag``, ...)."""
 
     @property
     def media_type(self) -> str:

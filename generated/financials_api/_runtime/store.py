@@ -330,8 +330,7 @@ class MemoryBase:
             stored = self.store.get_content(path)
             if stored is not None:
                 return Reply(stored.data, 200, None, stored.media_type)
-            replies = [reply for reply in replies if reply.path == path]
-            if not replies:  # nothing uploaded here, and no documented example of this path
+            if not replies:  # nothing uploaded here, and no documented example to answer with
                 raise NotFound(f"no content at {path}")
         if route.action == "put_content" and not replies:
             return Reply(None)
