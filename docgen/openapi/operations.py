@@ -38,8 +38,8 @@ class OperationBuilder:
         self.planner = planner
         self.ids: set[str] = set()
 
-    def routes(self, resource: Resource) -> list[tuple[str, str, dict[str, Any]]]:
-        """(path, method, operation object) of every route of the resource's operations."""
+    def routes(self, resource: Resource) -> list[tuple[PathTemplate, str, dict[str, Any]]]:
+        """(path template, method, operation object) of every route of the resource's operations."""
         found = []
         for op in resource.operations:
             method = op.method.lower()
@@ -48,7 +48,7 @@ class OperationBuilder:
             templates, extra = self.ctx.served.get(op.id, ([PathTemplate.parse(op.path)], []))
             views = self.ctx.operation_view(op).routes
             for template, view in zip(templates + extra, views):
-                found.append((template.plain(), method, self.operation(resource, op, template, view)))
+                found.append((template, method, self.operation(resource, op, template, view)))
         return found
 
     def operation(self, resource: Resource, op: Operation, template: PathTemplate, view: RouteView) -> dict[str, Any]:

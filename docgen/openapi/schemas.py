@@ -26,7 +26,8 @@ _PRIMITIVES: dict[str, Schema] = {
     "edm.string": {"type": "string"},
     "edm.guid": {"type": "string", "format": "uuid"},
     "edm.date": {"type": "string", "format": "date"},
-    "edm.timeofday": {"type": "string", "format": "time"},
+    # hh:mm[:ss[.fffffff]], no offset: not a JSON Schema "time" (RFC 3339 requires one)
+    "edm.timeofday": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,7})?)?$"},
     "edm.duration": {"type": "string", "format": "duration"},
     "edm.datetimeoffset": {"type": "string", "format": "date-time"},
     "edm.binary": {"type": "string", "contentEncoding": "base64"},
