@@ -235,7 +235,9 @@ def test_the_document_is_byte_identical_under_any_hash_seed() -> None:
 def test_schemathesis_finds_no_server_error_and_no_response_outside_the_document(generated: None) -> None:
     from financials_api.app import app
 
-    report = fuzz(app, examples=25, verbose=True)
+    # lenient: a value the schema allows may still be refused with 400 where JSON Schema cannot say
+    # what is valid ($filter's expression grammar); every other check holds.
+    report = fuzz(app, examples=25, verbose=True, lenient=True)
     assert report["operations"] == 10
     assert report["cases"] >= 100
     assert report["server_errors"] == 0

@@ -25,6 +25,12 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 """The methods a path item holds, in the order they are written."""
 
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_QUERY_OPTIONS: dict[str, dict[str, Any]] = {
+    "$top": {"type": "integer", "minimum": 0},
+    "$skip": {"type": "integer", "minimum": 0},
+    "$count": {"type": "string", "enum": ["true", "false"]},
+}
+"""OData query options whose values the generated server checks."""
 _IGNORED_HEADERS = frozenset({"accept", "authorization", "content-type"})
 """Headers OpenAPI describes elsewhere (media types, the security scheme)."""
 
@@ -116,7 +122,8 @@ class OperationBuilder:
         result: dict[str, Any] = {"name": param.name, "in": param.location, "required": False}
         if param.description.strip():
             result["description"] = param.description.strip()
-        result["schema"] = {"type": "string"}
+        found = _QUERY_OPTIONS.get(param.name.lower()) if param.location == "query" else None
+        result["schema"] = dict(found) if found is not None else {"type": "string"}
         return result
 
     # ----------------------------------------------------------------- bodies
