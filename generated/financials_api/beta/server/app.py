@@ -4,29 +4,36 @@
 
 ``create_app(service)`` serves your implementation of ``Service``;
 ``app`` serves the in-memory one, e.g. ``uvicorn financials_api.beta.server.app:app``.
+Each router is imported on the first request that one of its routes may answer.
 """
 
 from fastapi import FastAPI
 
-from financials_api._runtime.server import include_routers, install_error_handlers
+from financials_api._runtime.server import LazyApp, install_error_handlers
 from financials_api.beta.server.memory import InMemoryService
 from financials_api.beta.server.service import Service
-from financials_api.beta.server.routers import customer as _customer
 
 __all__ = ["app", "create_app"]
+
+ROUTERS: dict[str, tuple[str, ...]] = {
+    "customer": (
+        "/financials/companies/{company_id}/customers/{customer_id}",
+        "/financials/companies/{company_id}/customers",
+    ),
+}
+"""Each module of ``financials_api.beta.server.routers`` and the paths of its routes."""
 
 
 def create_app(service: Service | None = None) -> FastAPI:
     """An app serving ``service`` (a fresh ``InMemoryService()`` when None)."""
-    app = FastAPI(title="financials_api beta", version="beta")
+    app = LazyApp(
+        routers="financials_api.beta.server.routers",
+        paths=ROUTERS,
+        title="financials_api beta",
+        version="beta",
+    )
     app.state.service = service if service is not None else InMemoryService()
     install_error_handlers(app)
-    include_routers(
-        app,
-        [
-            _customer.router,
-        ],
-    )
     return app
 
 

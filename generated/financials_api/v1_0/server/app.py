@@ -4,31 +4,38 @@
 
 ``create_app(service)`` serves your implementation of ``Service``;
 ``app`` serves the in-memory one, e.g. ``uvicorn financials_api.v1_0.server.app:app``.
+Each router is imported on the first request that one of its routes may answer.
 """
 
 from fastapi import FastAPI
 
-from financials_api._runtime.server import include_routers, install_error_handlers
+from financials_api._runtime.server import LazyApp, install_error_handlers
 from financials_api.v1_0.server.memory import InMemoryService
 from financials_api.v1_0.server.service import Service
-from financials_api.v1_0.server.routers import company as _company
-from financials_api.v1_0.server.routers import customer as _customer
 
 __all__ = ["app", "create_app"]
+
+ROUTERS: dict[str, tuple[str, ...]] = {
+    "company": ("/financials/companies/{company_id}", "/financials/companies"),
+    "customer": (
+        "/financials/companies/{company_id}/customers",
+        "/financials/companies/{company_id}/customers/$ref",
+        "/financials/companies/{company_id}/customers/{customer_id}",
+    ),
+}
+"""Each module of ``financials_api.v1_0.server.routers`` and the paths of its routes."""
 
 
 def create_app(service: Service | None = None) -> FastAPI:
     """An app serving ``service`` (a fresh ``InMemoryService()`` when None)."""
-    app = FastAPI(title="financials_api v1.0", version="v1.0")
+    app = LazyApp(
+        routers="financials_api.v1_0.server.routers",
+        paths=ROUTERS,
+        title="financials_api v1.0",
+        version="v1.0",
+    )
     app.state.service = service if service is not None else InMemoryService()
     install_error_handlers(app)
-    include_routers(
-        app,
-        [
-            _company.router,
-            _customer.router,
-        ],
-    )
     return app
 
 
