@@ -195,6 +195,7 @@ class Formatted:
 
     def __init__(self, out: Path, formatter: str) -> None:
         self.out = out
+        self._seen: dict[str, str] = {}
         self.pairs: dict[str, tuple[str, str]] = {}
         """Path -> (SHA-256 of the file, SHA-256 of its text before formatting), hex."""
         try:
@@ -225,7 +226,7 @@ class Formatted:
         """(text, SHA-256 hex) of the file at ``path`` when it is the formatter's output
         for the text whose SHA-256 (hex) is ``rendered``; else None."""
         pair = self.pairs.get(path)
-        if pair is None or pair[1] != rendered or link_on_path(self.out, path) is not None:
+        if pair is None or pair[1] != rendered or link_on_path(self.out, path, self._seen) is not None:
             return None
         try:
             fd = os.open(self.out / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
@@ -281,30 +282,38 @@ def _kind(path: Path) -> str:
     return "file" if stat.S_ISREG(mode) else "other"
 
 
-def link_on_path(root: Path, path: str) -> str | None:
+def link_on_path(root: Path, path: str, seen: dict[str, str] | None = None) -> str | None:
     """The first folder on the way from ``root`` to ``path`` that is not a real folder.
 
     That is a symlink (which could lead out of ``root``) or a file, given as a
     path relative to ``root``; None when every existing parent of ``path`` is a
     real folder, so that acting on ``root / path`` stays inside ``root``.
+    ``seen``: what the folders were found to be by earlier calls (``dir``,
+    ``missing`` or ``other``), kept for the next ones (within one survey of a
+    folder nothing else changes).
     """
     parts = path.split("/")[:-1]
-    folder = root
-    for i, part in enumerate(parts):
-        folder = folder / part
-        try:
-            mode = folder.lstat().st_mode
-        except FileNotFoundError:
+    for i in range(len(parts)):
+        folder = "/".join(parts[: i + 1])
+        kind = seen.get(folder) if seen is not None else None
+        if kind is None:
+            try:
+                kind = "dir" if stat.S_ISDIR(os.lstat(os.path.join(root, folder)).st_mode) else "other"
+            except FileNotFoundError:
+                kind = "missing"
+            if seen is not None:
+                seen[folder] = kind
+        if kind == "missing":
             return None  # nothing below exists either
-        if not stat.S_ISDIR(mode):
-            return "/".join(parts[: i + 1])
+        if kind == "other":
+            return folder
     return None
 
 
-def _contained(root: Path, path: str, what: Path) -> None:
+def _contained(root: Path, path: str, what: Path, seen: dict[str, str] | None = None) -> None:
     """Raise :class:`OutputError` (naming ``what``, the file that asked) unless ``root / path``
     is reached through real folders only."""
-    link = link_on_path(root, path)
+    link = link_on_path(root, path, seen)
     if link is not None:
         raise OutputError(
             f"{what}: names {path}, which lies behind {root / link} (a symlink or a file, not a folder); "
@@ -317,12 +326,13 @@ def _survey(out: Path, files: Mapping[str, str], manifest: str | None) -> _Surve
         if not is_safe_path(path) or path == MANIFEST:
             raise ValueError(f"not a valid output path: {path!r}")
     old_manifest, owned = _read_manifest(out)
+    seen: dict[str, str] = {}
     for path in sorted(owned):
-        _contained(out, path, out / MANIFEST)
+        _contained(out, path, out / MANIFEST, seen)
     new = {p: files[p].encode("utf-8") for p in sorted(files)}
     survey = _Survey(new, old_manifest, (manifest_text(files) if manifest is None else manifest).encode("utf-8"))
     for path, data in new.items():
-        if link_on_path(out, path) is not None:
+        if link_on_path(out, path, seen) is not None:
             survey.conflicts.append(path)  # never written through a link or over a file
             continue
         target = out / path
