@@ -36,8 +36,25 @@ _NAMES: dict[str, tuple[str, ...]] = {
 """The models each model's annotations (and its base class) name."""
 
 
+def _reached(name: str) -> set[str]:
+    """The models that ``name``'s annotations reach, through its base classes too."""
+    found: set[str] = set()
+    todo = list(_NAMES.get(name, ()))
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(_NAMES.get(current, ()))
+    return found
+
+
 def __getattr__(name: str) -> type:
-    """The model ``name``, imported now with every model its annotations reach."""
+    """The model ``name``, imported now with every model its annotations reach.
+
+    Each model imported is given, in its module, every model its annotations
+    reach (its base classes' annotations are read there too), so that pydantic
+    finds them when it builds the model on first use.
+    """
     if name not in _MODULES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     done = globals()
@@ -52,7 +69,7 @@ def __getattr__(name: str) -> type:
         todo.extend(_NAMES.get(current, ()))
     for current, model in loaded.items():
         namespace = vars(sys.modules[model.__module__])
-        for other in _NAMES.get(current, ()):
+        for other in _reached(current):
             namespace.setdefault(other, loaded[other] if other in loaded else done[other])
     done.update(loaded)
     return loaded[name]
