@@ -96,3 +96,38 @@ def test_models_imported_from_the_package_resolve_their_references() -> None:
         """
     )
     assert out.split() == ["Customer", "PostalAddressType", "True"]
+
+
+def _resource(name: str, rows: list[str], inherits: str = "") -> str:
+    base = f"\nInherits from [{inherits}]({inherits.lower()}.md)\n" if inherits else ""
+    return (
+        f"# {name} resource type\n\nNamespace: microsoft.graph\n\nA {name}.\n{base}\n## Properties\n\n"
+        "|Property|Type|Description|\n|:---|:---|:---|\n" + "".join(f"|{row}|\n" for row in rows)
+    )
+
+
+def test_a_subclass_finds_what_its_base_class_names(tmp_path: Path) -> None:
+    resources = tmp_path / "specs" / "v1.0" / "resources"
+    resources.mkdir(parents=True)
+    (resources / "policy.md").write_text(_resource("policy", ["id|String|The id.", "status|[status](status.md)|The status."]))
+    (resources / "status.md").write_text(_resource("status", ["state|String|The state."]))
+    (resources / "iospolicy.md").write_text(_resource("iosPolicy", ["pin|Boolean|A PIN."], "policy"))
+    (resources / "macpolicy.md").write_text(_resource("macPolicy", ["seal|Boolean|A seal."], "policy"))
+    done = subprocess.run(
+        [sys.executable, "-m", "docgen", "generate", "--specs", "specs", "--out", "out", "--package", "pol", "--no-cache"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    script = """
+        from pol.v1_0 import models
+        for name in ("MacPolicy", "IosPolicy", "Policy"):  # the base is imported with the first, named by the second
+            model = getattr(models, name)
+            value = model.model_validate({"id": "p1", "status": {"state": "on"}})
+            print(name, type(value.status).__name__, value.status.state)
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], cwd=tmp_path / "out", capture_output=True, text=True,
+        timeout=300, env={"PYTHONPATH": str(tmp_path / "out"), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split("\n")[:3] == ["MacPolicy Status on", "IosPolicy Status on", "Policy Status on"]
