@@ -1,8 +1,9 @@
 """Where a run's time goes (``--timings``) and a progress line for long runs.
 
-The progress line is drawn on stderr only when stderr is a terminal and the
-``CI`` environment variable is unset: nothing reaches a pipe, a log file or a
-CI job. It is redrawn at most ten times a second and erased when done.
+The progress line (rich's progress display: stage, done/total, rate, time left) is
+drawn on stderr only when stderr is a terminal, the ``CI`` environment variable is
+unset and ``--quiet`` is not given: nothing reaches a pipe, a log file or a CI job.
+It is redrawn at most ten times a second and erased when done.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 __all__ = ["STAGES", "Progress", "Timings"]
 
@@ -57,41 +58,67 @@ def _wanted(stream: TextIO) -> bool:
 
 
 class Progress:
-    """``docgen: parse 1234/10698`` on one terminal line; silent off a terminal."""
+    """``docgen: parse ━━━━━━╸━━━ 1234/10698 412/s 0:00:03 left`` on one terminal line, drawn by
+    rich; silent off a terminal (nothing reaches a pipe, a log file or a CI job)."""
 
     def __init__(self, stream: TextIO | None = None, enabled: bool | None = None) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = _wanted(self.stream) if enabled is None else enabled
-        self._label = ""
-        self._total = 0
-        self._done = 0
-        self._shown = 0.0
-        self._width = 0
+        self._bar: Any = None
+        self._task: Any = None
 
     def task(self, label: str, total: int) -> None:
         """Start counting ``total`` steps of ``label`` (0: not known beforehand)."""
-        self._label, self._total, self._done = label, total, 0
-        self._draw(force=True)
-
-    def advance(self, steps: int = 1) -> None:
-        self._done += steps
-        self._draw(force=bool(self._total) and self._done >= self._total)
-
-    def _draw(self, force: bool) -> None:
         if not self.enabled:
             return
-        now = time.monotonic()
-        if not force and now - self._shown < 0.1:
-            return
-        self._shown = now
-        text = f"docgen: {self._label} {self._done}" + (f"/{self._total}" if self._total else "")
-        self.stream.write("\r" + text.ljust(self._width))
-        self.stream.flush()
-        self._width = len(text)
+        if self._bar is None:
+            self._bar = _rich_progress(self.stream)
+            self._bar.start()
+        if self._task is not None:
+            self._bar.remove_task(self._task)
+        self._task = self._bar.add_task(label, total=total or None)
+
+    def advance(self, steps: int = 1) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.advance(self._task, steps)
 
     def clear(self) -> None:
         """Erase the line (before anything else is printed)."""
-        if self.enabled and self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self.stream.flush()
-            self._width = 0
+        if self._bar is not None:
+            self._bar.stop()  # transient: the line is erased
+            self._bar = None
+            self._task = None
+
+
+def _rich_progress(stream: TextIO) -> Any:
+    """A transient rich progress display on ``stream``: stage, bar, done/total, rate, time left."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress as RichProgress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        """Steps per second (rich's own speed column counts bytes)."""
+
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
+
+    console = Console(file=stream, force_terminal=True, stderr=stream is sys.stderr)
+    return RichProgress(
+        TextColumn("docgen: {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        Rate(),
+        TimeRemainingColumn(),
+        TextColumn("left"),
+        console=console,
+        transient=True,
+        refresh_per_second=10,
+    )

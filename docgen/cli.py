@@ -1,4 +1,4 @@
-"""The ``docgen`` command: parse, generate, check, codes.
+"""The ``docgen`` command: parse, generate, check, watch, openapi, codes.
 
 Exit status (the same for every command):
 
@@ -16,23 +16,23 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import stat
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypeGuard
+from typing import TYPE_CHECKING, TypeGuard
 
-from docgen import __version__
-from docgen.config import Config, ConfigError, load_config
+from docgen import __version__, _report
+from docgen._report import FORMATS, Summary, repository_root
+from docgen.config import DEFAULT_MAX_PAGE_BYTES, Config, ConfigError, did_you_mean, load_config
 from docgen.diagnostics import CODES, Diagnostic, Severity
 from docgen.model import DocSet
 from docgen.names import package_problem
 from docgen.output import MANIFEST, CheckReport, OutputError, WriteReport, check_tree, write_tree
 from docgen.pipeline import SpecsError, build, default_jobs, load_pages, page_limit, printable
+from docgen.policy import Policy, page_ignores, selector_problem
 from docgen.serialize import FORMAT, dumps, to_json
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ exit status:
   1  check only: the output folder differs from what generate would write
   2  usage or input error: bad flags or settings, pages not found, errors in the
      docs (with --strict, warnings too), output folder not writable
+  130  stopped by Ctrl-C (the output folder as it was)
 """
 
 
@@ -73,26 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"docgen {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    _reporting_options(parser, suppress=False)  # `docgen --strict check` as well as `docgen check --strict`
     reporting = argparse.ArgumentParser(add_help=False)
-    reporting.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
-    reporting.add_argument(
-        "--diagnostics-format",
-        choices=("text", "json"),
-        default="text",
-        help="how diagnostics are printed on stderr (default: text)",
-    )
-    reporting.add_argument("-v", "--verbose", action="store_true", help="print info diagnostics too (text format)")
-    reporting.add_argument(
-        "-j", "--jobs", type=_jobs, default=0, metavar="N", help="parse and format in N processes (default: every core)"
-    )
-    reporting.add_argument("--no-cache", action="store_true", help="neither read nor write docgen's cache")
-    reporting.add_argument("--timings", action="store_true", help="print on stderr where the time went")
-    reporting.add_argument(
-        "--max-page-bytes",
-        type=_max_bytes,
-        metavar="N",
-        help="leave out pages larger than N bytes with an error (default: 10000000)",
-    )
+    _reporting_options(reporting, suppress=True)
 
     settings = argparse.ArgumentParser(add_help=False)
     settings.add_argument("--specs", type=Path, metavar="DIR", help="folder (or file) of Markdown pages")
@@ -126,9 +110,88 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--host", metavar="ADDRESS", help="address to serve on (default: 127.0.0.1)")
     watch.add_argument("--port", type=int, metavar="N", help="port to serve on (default: 8000; 0: a free one)")
 
+    openapi = command("openapi", "print the OpenAPI 3.1 document of the generated server", reporting)
+    openapi.add_argument("--specs", type=Path, metavar="DIR", help="folder (or file) of Markdown pages")
+    openapi.add_argument("--package", metavar="NAME", help="name of the generated Python package (the title)")
+    openapi.add_argument(
+        "--version",
+        dest="api_version",
+        metavar="NAME",
+        help="the document of one API version, as its app serves it at its root (default: every version, each under its segment)",
+    )
+    openapi.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the document to FILE (default: stdout)")
+
     codes = command("codes", "print the table of diagnostic codes")
     codes.add_argument("--format", choices=("markdown", "text"), default="text")
     return parser
+
+
+def _reporting_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """The options about reporting, on the main parser (with defaults) and on each command
+    (without, so that a value given before the command is kept)."""
+
+    def add(*names: str, default: object = None, **kwargs: object) -> None:
+        parser.add_argument(*names, default=argparse.SUPPRESS if suppress else default, **kwargs)  # type: ignore[arg-type]
+
+    add("--strict", action="store_true", default=False, help="treat warnings as errors (exit 2)")
+    add(
+        "--diagnostics-format",
+        choices=FORMATS,
+        default="text",
+        help="how diagnostics are printed: text, json, github (Actions annotations), sarif (SARIF 2.1.0)",
+    )
+    add("--diagnostics-file", type=Path, metavar="FILE", help="write the diagnostics to FILE instead of stderr")
+    add(
+        "--select",
+        type=_selectors,
+        metavar="CODES",
+        help="report only these codes or prefixes, comma-separated (e.g. DG1,DG401); replaces the setting",
+    )
+    add("--ignore", type=_selectors, action="extend", metavar="CODES", help="do not report these codes or prefixes (adds)")
+    add("--extend-select", type=_selectors, action="extend", metavar="CODES", help="report these codes too (adds to select)")
+    add(
+        "--severity",
+        type=_severity,
+        action="append",
+        metavar="CODE=LEVEL",
+        help="report CODE (or a prefix) as error, warning or info; repeatable",
+    )
+    add("--no-page-ignores", action="store_true", default=False, help="disregard `<!-- docgen: ignore ... -->` in pages")
+    add("-v", "--verbose", action="store_true", default=False, help="print info diagnostics too")
+    add("-q", "--quiet", action="store_true", default=False, help="print errors only: no warnings, summary or progress")
+    add("-j", "--jobs", type=_jobs, default=0, metavar="N", help="parse and format in N processes (default: every core)")
+    add("--no-cache", action="store_true", default=False, help="neither read nor write docgen's cache")
+    add("--timings", action="store_true", default=False, help="print on stderr where the time went")
+    add(
+        "--max-page-bytes",
+        type=_max_bytes,
+        metavar="N",
+        help="leave out pages larger than N bytes with an error (default: 10000000)",
+    )
+
+
+def _selectors(text: str) -> list[str]:
+    out = [part.strip() for part in text.split(",") if part.strip()]
+    for selector in out:
+        problem = selector_problem(selector)
+        if problem is not None:
+            known = {c[:n] for c in CODES for n in (3, 4, 5)}
+            raise argparse.ArgumentTypeError(f"{selector!r} {problem}{did_you_mean(selector, sorted(known))}")
+    return out
+
+
+def _severity(text: str) -> tuple[str, Severity]:
+    code, sep, level = text.partition("=")
+    code, level = code.strip(), level.strip().lower()
+    if not sep:
+        raise argparse.ArgumentTypeError(f"{text!r}: write CODE=LEVEL, like DG401=info")
+    problem = selector_problem(code)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{code!r} {problem}")
+    if level not in {s.value for s in Severity}:
+        hint = did_you_mean(level, [s.value for s in Severity])
+        raise argparse.ArgumentTypeError(f"{level!r} is not a severity (error, warning, info){hint}")
+    return code, Severity(level)
 
 
 def _jobs(text: str) -> int:
@@ -168,10 +231,40 @@ def _settings(args: argparse.Namespace) -> Config:
     if problem is not None:
         raise UsageError(f"--package {args.package!r} {problem}")
     config = config.with_overrides(specs=args.specs, out=args.out, package=args.package, templates=args.templates)
-    if config.templates is not None and not config.templates.is_dir():
-        raise UsageError(f"{config.templates}: template folder not found")
+    if config.templates is not None:
+        if not config.templates.is_dir():
+            raise UsageError(f"{config.templates}: template folder not found")
+        _check_templates(config.templates)
     _check_out(config.out)
     return config
+
+
+def _check_templates(folder: Path) -> None:
+    """Each file of the user's template folder overrides a built-in template and parses as one.
+
+    A file that overrides nothing (a misspelt name) would be silently unused; a template with a
+    syntax error would fail every file it renders. Either is an error at its file and line.
+    """
+    import jinja2
+
+    from docgen.render.files import builtin_templates, make_environment
+
+    builtin = builtin_templates()
+    known = sorted(p.relative_to(builtin).as_posix() for p in builtin.rglob("*.jinja") if p.is_file())
+    env = make_environment(None)
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue  # editors' and version control's files
+        shown = printable(os.path.relpath(path))
+        if name not in known:
+            raise UsageError(f"{shown}:1: template file overrides no built-in template{did_you_mean(name, known)}")
+        try:
+            env.parse(path.read_text(encoding="utf-8"), name, str(path))
+        except jinja2.TemplateSyntaxError as error:
+            raise UsageError(f"{shown}:{error.lineno}: template syntax error: {error.message}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"{shown}:1: cannot read the template: {error}") from None
 
 
 def _check_out(out: Path) -> None:
@@ -193,14 +286,14 @@ def _check_out(out: Path) -> None:
 
 class _Display:
     """Page paths (relative to ``root``) as the user can open them: relative to the working
-    folder if possible. Computed once per page (a large doc set has tens of thousands of
-    diagnostics)."""
+    folder (or to ``base``, the repository root for CI formats) if possible. Computed once per
+    page (a large doc set has tens of thousands of diagnostics)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, base: Path | None = None) -> None:
         self.root = root
         self.seen: dict[str, str] = {}
         try:
-            self.base: str | None = os.path.relpath(root)
+            self.base: str | None = os.path.relpath(root, base) if base is not None else os.path.relpath(root)
         except ValueError:  # another drive (Windows)
             self.base = None
 
@@ -216,71 +309,112 @@ class _Display:
         return found
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """Counts over a run's diagnostics."""
-
-    pages: int
-    """Pages read (those that could not be read included)."""
-    by_severity: dict[str, int]
-    """error / warning / info -> count, all three always present."""
-    by_code: dict[str, int]
-    """Code -> count, sorted by code."""
-    pages_with_errors: int
-    """Pages with at least one error."""
-
-    @classmethod
-    def of(cls, diags: Sequence[Diagnostic], pages: int) -> Summary:
-        severities = Counter(d.severity.value for d in diags)
-        return cls(
-            pages,
-            {s.value: severities.get(s.value, 0) for s in Severity},
-            dict(sorted(Counter(d.code for d in diags).items())),
-            len({d.span.path for d in diags if d.severity is Severity.ERROR}),
-        )
-
-    def line(self) -> str:
-        counts = ", ".join(_plural(n, severity) for severity, n in self.by_severity.items())
-        detail = f" ({', '.join(f'{c}: {n}' for c, n in self.by_code.items())})" if self.by_code else ""
-        bad = _plural(self.pages_with_errors, "page")
-        return f"docgen: {_plural(self.pages, 'page')}: {counts}{detail}; {bad} with errors"
-
-
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
+def _policy(config: Config, args: argparse.Namespace) -> Policy:
+    """The settings' choice of diagnostics with the flags applied (ruff's rules: ``--select``
+    replaces ``select``, ``--ignore`` and ``--extend-select`` add, ``--severity`` overrides)."""
+    base = config.policy
+    select = tuple(args.select) if args.select is not None else base.select
+    return Policy(
+        select + tuple(args.extend_select or ()),
+        base.ignore + tuple(args.ignore or ()),
+        {**base.severity, **dict(args.severity or ())},
+    )
+
+
+UNREAD = frozenset({"DG001", "DG008", "DG010"})
+"""Codes of pages docgen did not read (unreadable, not a regular file inside the specs, too large)."""
+
+
+def _read_ignores(root: Path, diags: list[Diagnostic]) -> dict[str, tuple[str, ...]]:
+    """The ``docgen: ignore`` comments of the pages with diagnostics (those docgen read); DG011
+    for the words that name no code are added to ``diags``."""
+    unread = {d.span.path for d in diags if d.code in UNREAD}
+    found: dict[str, tuple[str, ...]] = {}
+    for path in sorted({d.span.path for d in diags} - unread):
+        text = _page_text(root, path)
+        if text is None:
+            continue  # not a page docgen reads
+        selectors, problems = page_ignores(path, text)
+        if selectors:
+            found[path] = selectors
+        diags.extend(problems)
+    return found
+
+
+def _page_text(root: Path, path: str) -> str | None:
+    """The text of the page at ``path`` under ``root`` if it is a regular file inside ``root``
+    (never a FIFO, a device or a link leading out), else None."""
+    try:
+        real = (root / path).resolve(strict=True)
+        if not real.is_relative_to(root.resolve(strict=True)):
+            return None
+        descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as page:
+            if not stat.S_ISREG(os.fstat(page.fileno()).st_mode):
+                return None
+            return page.read(DEFAULT_MAX_PAGE_BYTES).decode("utf-8", errors="replace")
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def chosen_diagnostics(
+    diags: Sequence[Diagnostic], root: Path, policy: Policy, *, page_comments: bool = True
+) -> tuple[list[Diagnostic], int]:
+    """The diagnostics the user asked for (the policy applied, and each page's ignore comments),
+    sorted by place, and how many were left out."""
+    every = list(diags)
+    ignores: dict[str, tuple[str, ...]] = {}
+    if page_comments:
+        ignores = _read_ignores(root, every)
+    kept = policy.apply(every, ignores)
+    return sorted(kept, key=Diagnostic.sort_key), len(every) - len(kept)
+
+
 def report_diagnostics(
-    diags: Sequence[Diagnostic], root: Path, pages: int, args: argparse.Namespace, stream: TextIO
-) -> None:
-    """Print the diagnostics, sorted by place, then a summary line (or one JSON document).
+    diags: Sequence[Diagnostic], root: Path, pages: int, args: argparse.Namespace, policy: Policy
+) -> list[Diagnostic]:
+    """Print the diagnostics the user asked for, sorted by place, in the chosen format, on
+    stderr or in ``--diagnostics-file``; returns them (the exit status depends on them).
 
     ``root``: the folder page paths are relative to; ``pages``: how many were read.
     """
-    ordered = sorted(diags, key=Diagnostic.sort_key)
-    summary = Summary.of(ordered, pages)
-    display = _Display(root)
-    if args.diagnostics_format == "json":
-        records = [
-            {
-                "path": display(d.span.path),
-                "line": d.span.line,
-                "col": d.span.col,
-                "severity": d.severity.value,
-                "code": d.code,
-                "message": d.message,
-            }
-            for d in ordered
-        ]
-        json.dump({"diagnostics": records, "summary": to_json(summary)}, stream, indent=1, ensure_ascii=False)
-        stream.write("\n")
-        return
-    lines = [
-        f"{display(d.span.path)}:{d.span.line}:{d.span.col}: {d.severity.value} {d.code} {d.message}\n"
-        for d in ordered
-        if d.severity is not Severity.INFO or args.verbose
-    ]
-    stream.write("".join(lines) + summary.line() + "\n")
+    ordered, suppressed = chosen_diagnostics(diags, root, policy, page_comments=not args.no_page_ignores)
+    summary = Summary.of(ordered, pages, suppressed)
+    fmt = args.diagnostics_format
+    display = _Display(root, repository_root() if fmt in ("github", "sarif") else None)
+    if fmt == "json":
+        out = _report.json_document(ordered, summary, display)
+    elif fmt == "github":
+        out = _report.github(ordered, summary, display, verbose=args.verbose)
+    elif fmt == "sarif":
+        out = _report.sarif(ordered, display, policy)
+    else:
+        out = _report.text(ordered, summary, display, verbose=args.verbose, quiet=args.quiet)
+    if args.diagnostics_file is not None:
+        try:
+            args.diagnostics_file.write_text(out, encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"{args.diagnostics_file}: cannot write the diagnostics: {error.strerror or error}") from None
+        if not args.quiet and fmt != "text":
+            print(summary.line(), file=sys.stderr)
+    else:
+        sys.stderr.write(out)
+    return ordered
+
+
+def _document_free(args: argparse.Namespace) -> bool:
+    """Whether stderr may hold more than the diagnostics: not when it holds one JSON or SARIF document."""
+    return args.diagnostics_file is not None or args.diagnostics_format not in ("json", "sarif")
+
+
+def _chatty(args: argparse.Namespace) -> bool:
+    """Whether lines other than diagnostics and failures go to stderr: not with ``--quiet``, nor
+    when stderr holds one JSON or SARIF document."""
+    return not args.quiet and _document_free(args)
 
 
 def _failing(diags: Sequence[Diagnostic], strict: bool) -> bool:
@@ -309,7 +443,8 @@ class _Run:
             from docgen.cache import Cache
 
             cache = Cache(cache_folder)
-        return cls(args.jobs or default_jobs(), cache, Progress(sys.stderr), Timings() if args.timings else None)
+        progress = Progress(sys.stderr, enabled=False if args.quiet else None)
+        return cls(args.jobs or default_jobs(), cache, progress, Timings() if args.timings else None)
 
     def stage(self, name: str) -> contextlib.AbstractContextManager[None]:
         """Time a stage (when ``--timings`` is given)."""
@@ -326,8 +461,10 @@ class _Run:
             sys.stderr.write(self.timings.table())
 
 
-def _load(specs: Path | Sequence[Path], config: Config, args: argparse.Namespace, run: _Run) -> DocSet:
-    """Parse and link the pages, and report their diagnostics on stderr."""
+def _load(
+    specs: Path | Sequence[Path], config: Config, args: argparse.Namespace, run: _Run
+) -> tuple[DocSet, list[Diagnostic]]:
+    """Parse and link the pages, and report their diagnostics (those reported are returned)."""
     try:
         loaded = load_pages(specs, config, jobs=run.jobs, cache=run.cache, progress=run.progress, timings=run.timings)
     except SpecsError as error:
@@ -335,8 +472,7 @@ def _load(specs: Path | Sequence[Path], config: Config, args: argparse.Namespace
     with run.stage("link"):
         docset = build(loaded)
     run.progress.clear()
-    report_diagnostics(docset.diagnostics, loaded.root, loaded.count, args, sys.stderr)
-    return docset
+    return docset, report_diagnostics(docset.diagnostics, loaded.root, loaded.count, args, _policy(config, args))
 
 
 def describe(docset: DocSet) -> str:
@@ -361,7 +497,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     config = _config(args)
     run = _Run.of(args, config.cache)  # cached only inside a project (a pyproject.toml)
     try:
-        docset = _load(args.paths, config, args, run)
+        docset, reported = _load(args.paths, config, args, run)
     finally:
         run.finish()
     if args.format == "json":
@@ -370,11 +506,11 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         sys.stdout.write(dumps({"format": FORMAT, **data}, indent=args.indent))
     else:
         sys.stdout.write(describe(docset))
-    return EXIT_ERROR if _failing(docset.diagnostics, args.strict) else EXIT_OK
+    return EXIT_ERROR if _failing(reported, args.strict) else EXIT_OK
 
 
-def _produce(config: Config, args: argparse.Namespace, run: _Run) -> Outcome:
-    """The run's outcome, its diagnostics reported on stderr."""
+def _produce(config: Config, args: argparse.Namespace, run: _Run) -> tuple[Outcome, list[Diagnostic]]:
+    """The run's outcome, and the diagnostics reported (those the user asked for)."""
     from docgen.incremental import produce
 
     try:
@@ -382,8 +518,7 @@ def _produce(config: Config, args: argparse.Namespace, run: _Run) -> Outcome:
     except SpecsError as error:
         raise UsageError(str(error)) from None
     run.progress.clear()
-    report_diagnostics(outcome.diagnostics, outcome.root, outcome.count, args, sys.stderr)
-    return outcome
+    return outcome, report_diagnostics(outcome.diagnostics, outcome.root, outcome.count, args, _policy(config, args))
 
 
 def _write_summary(report: WriteReport, out: Path) -> str:
@@ -420,7 +555,7 @@ def _render_failed(error: RenderError, config: Config, args: argparse.Namespace)
     """Report files that could not be rendered (when the run could not leave them out alone)."""
     specs = Path(os.path.abspath(config.specs))
     root = specs if specs.is_dir() else specs.parent
-    report_diagnostics(error.diagnostics, root, len({d.span.path for d in error.diagnostics}), args, sys.stderr)
+    report_diagnostics(error.diagnostics, root, len({d.span.path for d in error.diagnostics}), args, _policy(config, args))
     print("docgen: nothing written or compared: some files could not be rendered (above)", file=sys.stderr)
     return EXIT_ERROR
 
@@ -444,8 +579,8 @@ def _cache_folder(config: Config) -> Path:
 def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
     from docgen.incremental import output_matches
 
-    outcome = _produce(config, args, run)
-    failing = _failing(outcome.diagnostics, args.strict)
+    outcome, reported = _produce(config, args, run)
+    failing = _failing(reported, args.strict)
     if failing and args.strict:
         print("docgen: nothing written (--strict and the docs have errors or warnings)", file=sys.stderr)
         return EXIT_ERROR
@@ -466,7 +601,7 @@ def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
             return _os_error(error, config.out)
     if report.recovered:
         print(f"docgen: undid an interrupted earlier run in {os.path.relpath(config.out)}", file=sys.stderr)
-    if args.diagnostics_format != "json":  # with json, stderr holds the one JSON document only
+    if _chatty(args):
         print(_write_summary(report, config.out), file=sys.stderr)
     return EXIT_ERROR if failing else EXIT_OK
 
@@ -501,8 +636,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
     from docgen.incremental import output_matches
 
-    outcome = _produce(config, args, run)
-    failing = _failing(outcome.diagnostics, args.strict)
+    outcome, reported = _produce(config, args, run)
+    failing = _failing(reported, args.strict)
     with run.stage("write"):
         done = output_matches(config.out, outcome.manifest, run.cache)
     if done:
@@ -512,19 +647,84 @@ def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
         run.progress.clear()
         try:
             with run.stage("write"):
-                report = check_tree(config.out, files, outcome.manifest)
+                diff_prefix = _diff_prefix(config.out) if args.diff else ""
+                report = check_tree(config.out, files, outcome.manifest, diff_prefix)
         except OutputError as error:
             print(f"docgen: {error}", file=sys.stderr)
             return EXIT_ERROR
         except OSError as error:
             return _os_error(error, config.out)
+        if not report.ok and set(report.missing) >= set(files):  # no generated tree at all: no diff of everything
+            if _document_free(args):
+                where = os.path.relpath(config.out)
+                print(f"docgen: {where} holds none of the {len(files)} generated files; run `docgen generate`", file=sys.stderr)
+            return EXIT_ERROR if failing else EXIT_DRIFT
     if args.diff:
         sys.stdout.write("".join(report.diffs))
-    for line in _check_summary(report, config.out):
-        print(line, file=sys.stderr)
+    if _chatty(args) or (not report.ok and _document_free(args)):  # drift is said even with --quiet
+        for line in _check_summary(report, config.out):
+            print(line, file=sys.stderr)
     if failing:
         return EXIT_ERROR
     return EXIT_OK if report.ok else EXIT_DRIFT
+
+
+def _diff_prefix(out: Path) -> str:
+    """The output folder's path from the repository root (the git top level, else the working
+    folder), ending in ``/``: the diff then applies there with ``git apply`` or ``patch -p1``."""
+    try:
+        where = os.path.relpath(os.path.realpath(out), os.path.realpath(repository_root()))
+    except ValueError:  # another drive (Windows)
+        return ""
+    if where == os.curdir:
+        return ""
+    if where.startswith(os.pardir):  # outside the repository: paths relative to the output folder
+        return ""
+    return Path(where).as_posix() + "/"
+
+def _cmd_openapi(args: argparse.Namespace) -> int:
+    from docgen.openapi import document_of_version, dumps
+
+    config = _config(args)
+    problem = None if args.package is None else package_problem(args.package)
+    if problem is not None:
+        raise UsageError(f"--package {args.package!r} {problem}")
+    config = config.with_overrides(specs=args.specs, package=args.package)
+    run = _Run.of(args, config.cache)
+    try:
+        with page_limit(config.max_page_bytes):
+            docset, reported = _load(config.specs, config, args, run)
+    finally:
+        run.finish()
+    failing = _failing(reported, args.strict)
+    if failing and args.strict:
+        print("docgen: nothing written (--strict and the docs have errors or warnings)", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        document = document_of_version(docset, config.package, args.api_version)
+    except KeyError:
+        known = ", ".join(version.name for version in docset.versions) or "none"
+        raise UsageError(f"--version {args.api_version!r}: no such API version in the docs (they have: {known})") from None
+    text = dumps(document)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            _write_file(args.output, text)
+        except OSError as error:
+            return _os_error(error, args.output)
+    return EXIT_ERROR if failing else EXIT_OK
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file beside it, then renamed)."""
+    temporary = path.with_name(f".{path.name}.docgen-tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
@@ -561,11 +761,45 @@ def codes_markdown() -> str:
         "docgen: 14 pages: 0 errors, 2 warnings, 0 infos (DG203: 1, DG303: 1); 0 pages with errors",
         "```",
         "",
-        "`--diagnostics-format json` prints one JSON document instead: `diagnostics` (each with `path`,",
-        "`line`, `col`, `severity`, `code`, `message`) and `summary`. Info diagnostics are printed with",
-        "`--verbose` (always in JSON). An **error** means something was left out of the generated code,",
-        "and the command exits 2; a **warning** leaves the exit status at 0 unless `--strict` is given;",
-        "an **info** never changes it. See [cli.md](cli.md) for the exit codes.",
+        "An **error** means something was left out of the generated code, and the command exits 2; a",
+        "**warning** leaves the exit status at 0 unless `--strict` is given; an **info** never changes it",
+        "and is printed with `--verbose`. See [cli.md](cli.md) for the exit codes.",
+        "",
+        "## Choosing what is reported",
+        "",
+        "As in ruff, codes are chosen by code or by prefix (`DG4` is every linking code), in",
+        "`[tool.docgen]` or as flags; the most specific selector matching a code decides (`ignore` wins",
+        "a tie):",
+        "",
+        "```toml",
+        "[tool.docgen]",
+        'select = ["DG"]            # the default: every code',
+        'ignore = ["DG401", "DG3"]  # not reported',
+        "",
+        "[tool.docgen.severity]",
+        'DG203 = "info"             # error, warning or info; a prefix applies to each code it starts',
+        "```",
+        "",
+        "`--select DG1,DG4` replaces `select`; `--ignore CODES` and `--extend-select CODES` add to the",
+        "settings; `--severity DG401=info` (repeatable) overrides a severity. A page can drop codes for",
+        "itself with an HTML comment, invisible on the rendered docs:",
+        "",
+        "```markdown",
+        "<!-- docgen: ignore DG401 DG204 -->",
+        "```",
+        "",
+        "A word in that comment that names no code is DG011 at the comment; `--no-page-ignores` disregards",
+        "the comments. Choosing changes what is reported and the exit status only: an error still leaves",
+        "its page or file out of the generated code.",
+        "",
+        "## Formats",
+        "",
+        "`--diagnostics-format` chooses how they are printed: `text` (above), `json` (one document:",
+        "`diagnostics`, each with `path`, `line`, `col`, `severity`, `code`, `message`, and `summary`),",
+        "`github` (GitHub Actions workflow commands, `::warning file=...,line=...,col=...,title=DG303::...`:",
+        "annotations on the pull request) and `sarif` (SARIF 2.1.0, every code a rule: GitHub code",
+        "scanning and other viewers read it). `github` and `sarif` give paths relative to the repository",
+        "root. `--diagnostics-file FILE` writes them to FILE instead of stderr.",
     ]
     group = None
     for code in sorted(CODES):
@@ -592,7 +826,14 @@ def _cmd_codes(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------- entry point
 
-_COMMANDS = {"parse": _cmd_parse, "generate": _cmd_generate, "check": _cmd_check, "watch": _cmd_watch, "codes": _cmd_codes}
+_COMMANDS = {
+    "parse": _cmd_parse,
+    "generate": _cmd_generate,
+    "check": _cmd_check,
+    "watch": _cmd_watch,
+    "openapi": _cmd_openapi,
+    "codes": _cmd_codes,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -65,6 +65,7 @@ CODES: dict[str, Code] = _codes(
     ("DG008", E, "not a page docgen reads: not a regular file, a link leading out of the specs folder, or a non-UTF-8 name"),
     ("DG009", E, "docgen bug while reading this page (please report it); page left out"),
     ("DG010", E, "page is larger than max_page_bytes; left out"),
+    ("DG011", W, "a `<!-- docgen: ignore ... -->` comment names no known code"),
     # Request lines (DG1xx)
     ("DG101", E, "API page has no request line under '## HTTP request'"),
     ("DG102", W, "request line cannot be parsed"),
@@ -92,6 +93,7 @@ CODES: dict[str, Code] = _codes(
     ("DG309", W, "example JSON body has a number JSON data cannot hold (NaN, Infinity, 1e999); kept as text"),
     ("DG310", W, "example JSON body or annotation nested deeper than 64 levels; not read"),
     ("DG311", W, "malformed example JSON body longer than 65,536 characters; not repaired"),
+    ("DG312", W, "example value does not fit its documented type; the generated test uses a stand-in"),
     # Linking (DG4xx)
     ("DG401", W, "link to a page that does not exist"),
     ("DG402", W, "link differs in letter case from the page it names"),
@@ -102,6 +104,7 @@ CODES: dict[str, Code] = _codes(
     # Generated code (DG5xx)
     ("DG501", E, "docgen bug while rendering a file made from this page (please report it); file left out"),
     ("DG502", E, "a file made from this page would not be valid Python; file left out"),
+    ("DG503", E, "a template of the templates folder fails or renders invalid Python (its file and line named); file left out"),
 )
 
 

@@ -100,7 +100,8 @@ def _code_digest() -> bytes:
 def render_digest(config: Config) -> bytes:
     """What every rendered file depends on besides the model: code, templates, settings."""
     user = source_digest([config.templates]) if config.templates is not None else b""
-    return digest("render", _code_digest(), user, config.package, f"jinja2={dist_version('Jinja2')}")
+    distribution = f"{config.distribution_name}=={config.version}"
+    return digest("render", _code_digest(), user, config.package, distribution, f"jinja2={dist_version('Jinja2')}")
 
 
 def format_digest() -> bytes:
@@ -509,6 +510,12 @@ def format_files(
     for path, text in files.items():
         text_digest = _text_digest(text)
         key = _format_key(text_digest)
+        if not path.endswith(".py"):  # pyproject.toml, openapi.json: kept as rendered
+            data = text.encode("utf-8")
+            sha = hashlib.sha256(data).digest()
+            result[path] = File(text, sha.hex(), key, text_digest.hex())
+            new.append((key, path, sha + data))
+            continue
         found = _format_entry(format_entries.get(key))
         if found is not None:
             result[path] = File(found[0], found[1], key, text_digest.hex())

@@ -20,6 +20,15 @@ from typing import Literal, Union
 
 from docgen.diagnostics import Diagnostic, SourceSpan
 
+JSON_MEDIA_TYPES = ("application/json", "text/json")
+"""Media types of JSON bodies (and any ``+json`` type)."""
+
+
+def is_json_media_type(media_type: str | None) -> bool:
+    """The media type is JSON (None counts as JSON: a body the page gives no type for)."""
+    return media_type is None or media_type in JSON_MEDIA_TYPES or media_type.endswith("+json")
+
+
 JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]
 """A decoded JSON value."""
 
@@ -49,7 +58,7 @@ class Body:
     text: str
     """The body exactly as written in the page."""
     content_type: str | None
-    """The Content-Type header, if any (lower case, without parameters)."""
+    """The media type of the Content-Type header, if any (lower case, without parameters)."""
     json: JsonValue = None
     """The decoded JSON (recovered when the text was malformed); None when not JSON."""
     is_json: bool = False
@@ -260,6 +269,13 @@ class Operation:
     """The permissions table."""
     source: SourceSpan
     """The page (line 1) the operation is documented on."""
+    request_media_type: str | None = None
+    """Media type of the request body (``application/json``, ``application/octet-stream``,
+    ``text/plain``...): from the examples' Content-Type, else the request headers table,
+    else what the page says the body is; None when the page documents no request body."""
+    response_media_type: str | None = None
+    """Media type of a successful response's body (``application/json``, ``text/csv``,
+    ``application/octet-stream`` for ``Edm.Stream``...); None when it has none."""
 
 
 # --------------------------------------------------------------------- pages and doc sets

@@ -39,6 +39,7 @@ __all__ = [
     "example_test_names",
     "function_names",
     "module_names",
+    "option_names",
     "package_problem",
     "parameter_names",
     "pascal_case",
@@ -500,3 +501,36 @@ def client_method_names(resource: str, operations: Sequence[tuple[str, str]], un
         preferred[op_id] = name
     clashes = {name for name in preferred.values() if list(preferred.values()).count(name) > 1}
     return {op_id: unique[op_id] if name in clashes else name for op_id, name in preferred.items()}
+
+
+OPTION_RESERVED = KEYWORDS | TEMPLATE_GLOBALS | {
+    "body", "params", "via", "path", "query", "self", "delta_link", "request", "service", "cls",
+    "request_params", "request_headers", "read_delta", "aread_delta", "query_of", "Delta", "Query", "NO_QUERY",
+    "headers", "content_type", "follow_redirects",
+}
+"""Names a query option or header keyword never takes: the other keywords of a client or
+service method, and the names the method bodies call."""
+
+
+def option_names(originals: Sequence[str], taken: Iterable[str] = ()) -> dict[str, str]:
+    """Keyword names of an operation's query parameters and headers, in order of ``originals``.
+
+    A system query option is its name without ``$`` (``$top`` -> ``top``, ``$filter`` ->
+    ``filter``: a keyword argument may shadow a builtin), anything else snake_case
+    (``ConsistencyLevel`` -> ``consistency_level``, ``If-Match`` -> ``if_match``). A name
+    that is reserved, taken (``taken``: the path parameters) or already given gets ``_``
+    appended until it is free.
+    """
+    used = set(taken)
+    found: dict[str, str] = {}
+    for original in originals:
+        if original in found:
+            continue
+        name = snake_case(original.lstrip("$")) or "value"
+        if name[0].isdigit():
+            name = "n" + name
+        while name in OPTION_RESERVED or name in used:
+            name += "_"
+        found[original] = name
+        used.add(name)
+    return found

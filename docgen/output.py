@@ -115,7 +115,7 @@ class CheckReport:
     conflicts: tuple[str, ...] = ()
     """Paths to generate where a file of the user's is (``generate`` will refuse), sorted."""
     diffs: tuple[str, ...] = ()
-    """Unified diffs (``a/`` = on disk, ``b/`` = generated) in path order; none for the manifest."""
+    """Unified diffs (``a/`` = on disk, ``b/`` = generated) in path order, the manifest's last."""
     interrupted: bool = False
     """An interrupted ``generate`` left its journal: the folder may be a mix of old and new."""
 
@@ -687,16 +687,25 @@ def _lines(data: bytes | None) -> list[str]:
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
-def unified_diff(path: str, old: bytes | None, new: bytes | None) -> str:
-    """A unified diff of one file, ``a/<path>`` (on disk) to ``b/<path>`` (generated)."""
+def unified_diff(path: str, old: bytes | None, new: bytes | None, prefix: str = "") -> str:
+    """A unified diff of one file, ``a/<prefix><path>`` (on disk) to ``b/<prefix><path>`` (generated);
+    a side that does not exist is ``/dev/null``, as git writes it (so that ``git apply`` creates or
+    deletes the file)."""
     out = []
-    for line in difflib.unified_diff(_lines(old), _lines(new), f"a/{path}", f"b/{path}"):
+    before = f"a/{prefix}{path}" if old is not None else "/dev/null"
+    after = f"b/{prefix}{path}" if new is not None else "/dev/null"
+    for line in difflib.unified_diff(_lines(old), _lines(new), before, after):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
 
-def check_tree(out: Path, files: Mapping[str, str], manifest: str | None = None) -> CheckReport:
+def check_tree(
+    out: Path, files: Mapping[str, str], manifest: str | None = None, diff_prefix: str = ""
+) -> CheckReport:
     """How ``out`` differs from ``files`` and ``manifest`` (as for :func:`write_tree`); writes nothing.
+
+    ``diff_prefix``: put before each path in the diffs (the output folder's path from where the
+    patch is applied, ending in ``/``).
 
     The report is empty (``ok``) exactly when :func:`write_tree` would change nothing.
     """
@@ -712,7 +721,9 @@ def check_tree(out: Path, files: Mapping[str, str], manifest: str | None = None)
         (missing if survey.old_manifest is None else changed).append(MANIFEST)
     diffs = []
     for path in sorted(set(survey.create) | set(survey.replace) | set(survey.conflicts) | set(survey.delete)):
-        diffs.append(unified_diff(path, survey.on_disk.get(path), survey.new.get(path)))
+        diffs.append(unified_diff(path, survey.on_disk.get(path), survey.new.get(path), diff_prefix))
+    if survey.manifest_changed:  # last: with it, the patch leaves the folder as generate would
+        diffs.append(unified_diff(MANIFEST, survey.old_manifest, survey.new_manifest, diff_prefix))
     return CheckReport(
         missing=tuple(sorted(missing)),
         extra=tuple(survey.delete),

@@ -7,16 +7,24 @@ docgen never touches this file: it is not in ``generated/``'s manifest.
 
 from __future__ import annotations
 
+import uuid
+
+from financials_api import NO_QUERY, Query
 from financials_api.v1_0 import models
 from financials_api.v1_0.server.app import create_app
 from financials_api.v1_0.server.memory import InMemoryService
 
 
+CONTOSO = uuid.UUID("f03b2a0e-6e74-4bb9-8b3a-1a7c5a1c2b3d")
+"""The id of the one company (``Edm.Guid`` in the docs: a ``uuid.UUID``)."""
+
+
 class MyService(InMemoryService):
     """Companies come from elsewhere (here: a constant); customers stay in memory."""
 
-    async def company_list(self, *, path: str) -> list[models.Company]:
-        return [models.Company(id="c1", display_name="Contoso")]
+    async def company_list(self, *, path: str, query: Query = NO_QUERY) -> list[models.Company]:
+        companies = [models.Company(id=CONTOSO, display_name="Contoso")]
+        return companies[: query.top]  # the page documents $top and $select
 
 
 app = create_app(MyService())

@@ -231,7 +231,7 @@ def test_a_spec_edit_makes_check_fail_with_a_diff_and_generate_fixes_it(
     code, out, err = run(capsys, "check")
     assert code == 1
     assert tree(project / "gen") == before  # check writes nothing
-    assert "--- a/shop/v1_0/widget_model.txt\n+++ b/shop/v1_0/widget_model.txt\n" in out
+    assert "--- a/gen/shop/v1_0/widget_model.txt\n+++ b/gen/shop/v1_0/widget_model.txt\n" in out  # from the project root
     assert "-size: Edm.Int32\n+size: Edm.Int64\n" in out
     assert "  changed: shop/v1_0/widget_model.txt" in err
     assert run(capsys, "generate")[0] == 0
@@ -299,7 +299,7 @@ def test_errors_in_the_docs_win_over_drift(project: Path, capsys: pytest.Capture
     (project / "docs/v1.0/resources/widget.md").unlink()
     code, out, _ = run(capsys, "check")
     assert code == 2
-    assert "--- a/shop/v1_0/widget_model.txt" in out  # the diff is still shown
+    assert "--- a/gen/shop/v1_0/widget_model.txt" in out  # the diff is still shown
 
 
 def test_strict_turns_warnings_into_exit_2_and_writes_nothing(

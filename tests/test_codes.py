@@ -98,9 +98,12 @@ ELSEWHERE = {
     "DG008": "tests/test_odd_files.py",
     "DG009": "tests/test_page_guard.py",
     "DG010": "tests/test_odd_files.py",
+    "DG011": "tests/test_diagnostics_control.py (a page's ignore comment naming no code)",
     "DG501": "tests/test_page_guard.py",
     "DG502": "tests/test_page_guard.py",
+    "DG503": "tests/test_user_errors.py (a template that fails or renders invalid Python)",
     "DG308": "tests/test_codes.py::test_dg308_examples_not_replayed",
+    "DG312": "tests/test_codes.py::test_dg312_example_value_not_of_its_type",
     "DG309": "tests/test_hostile_pages.py",
     "DG310": "tests/test_hostile_pages.py",
     "DG311": "tests/test_hostile_pages.py",
@@ -128,3 +131,19 @@ def test_dg308_examples_not_replayed() -> None:
     docset = link([parse_page("v1.0/api/w-get.md", no_response)])
     (d,) = replay_diagnostics(docset)
     assert str(d) == "v1.0/api/w-get.md:12:1: info DG308 example 'w_get' is not replayed: no documented response"
+
+
+def test_dg312_example_value_not_of_its_type() -> None:
+    from docgen.replay import replay_diagnostics
+
+    widget = WIDGET + "|when|DateTimeOffset||\n"
+    response = OK.replace('{"id": "1"}', '{"id": "1", "when": "datetime-value"}')
+    page = api(GET + response).replace(
+        "response code.", "response code and a [widget](../resources/widget.md) object in the response body."
+    )
+    docset = link([parse_page("v1.0/api/w-get.md", page), parse_page("v1.0/resources/widget.md", widget)])
+    (d,) = replay_diagnostics(docset)
+    assert str(d) == (
+        "v1.0/api/w-get.md:12:1: warning DG312 example 'w_get': response $.when is 'datetime-value', "
+        "not a valid Edm.DateTimeOffset; its test uses a value of the documented type instead"
+    )

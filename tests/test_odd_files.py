@@ -201,7 +201,7 @@ def test_an_output_folder_under_a_file_is_a_usage_error(
 def test_an_os_error_while_writing_is_one_line(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def failing(out: Path, files: object, manifest: object = None) -> None:
+    def failing(out: Path, files: object, *args: object, **kwargs: object) -> None:
         raise OSError(36, "File name too long", str(out / ("y" * 300)))
 
     monkeypatch.setattr("docgen.cli.write_tree", failing)

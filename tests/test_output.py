@@ -228,9 +228,10 @@ def test_check_lists_sorted_differences_with_diffs_and_writes_nothing(out: Path)
     joined = "".join(report.diffs)
     assert "--- a/pkg/models/customer.py\n+++ b/pkg/models/customer.py\n" in joined
     assert "-    pass\n+    name: str\n" in joined
-    assert "--- a/pkg/gone/only.py\n+++ b/pkg/gone/only.py\n" in joined and "-x = 1\n" in joined
+    assert "--- a/pkg/gone/only.py\n+++ /dev/null\n" in joined and "-x = 1\n" in joined  # removed, as git writes it
     assert "+++ b/pkg/models/vendor.py\n" in joined
-    assert MANIFEST not in joined
+    assert joined.endswith(f"+++ b/{MANIFEST}\n" + joined.split(f"+++ b/{MANIFEST}\n", 1)[1])  # the manifest's diff last
+    assert joined.index(f"--- a/{MANIFEST}") > joined.index("pkg/new/deep/mod.py")
     write_tree(out, NEW)
     assert check_tree(out, NEW).ok
 
@@ -279,7 +280,7 @@ def test_invalid_output_paths_are_a_bug(out: Path, bad: str) -> None:
 
 def test_diffs_split_lines_at_lf_only(out: Path) -> None:
     write_tree(out, {"a.py": "x = '\u2028'\ny = 1\n"})
-    diff = "".join(check_tree(out, {"a.py": "x = '\u2028'\ny = 2\n"}).diffs)
+    diff = check_tree(out, {"a.py": "x = '\u2028'\ny = 2\n"}).diffs[0]
     assert diff == "--- a/a.py\n+++ b/a.py\n@@ -1,2 +1,2 @@\n x = '\u2028'\n-y = 1\n+y = 2\n"
 
 

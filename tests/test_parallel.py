@@ -93,7 +93,8 @@ def test_progress_is_drawn_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -
     progress.task("parse", 3)
     progress.advance(3)
     progress.clear()
-    assert "docgen: parse 3/3" in terminal.getvalue() and terminal.getvalue().endswith("\r")
+    drawn = terminal.getvalue()
+    assert "docgen: parse" in drawn and "3/3" in drawn and "left" in drawn
     monkeypatch.setenv("CI", "true")
     quiet = Terminal()
     Progress(quiet).task("parse", 3)

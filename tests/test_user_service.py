@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def test_user_service_overrides_one_operation_and_keeps_the_rest(myservice: obje
         "http://test", http_client=http
     ) as client:
         companies = list(client.companies.list())
-        assert [(c.id, c.display_name) for c in companies] == [("c1", "Contoso")]
+        assert [(c.id, c.display_name) for c in companies] == [(getattr(myservice, "CONTOSO"), "Contoso")]
+        assert isinstance(companies[0].id, uuid.UUID)
+        assert list(client.companies.list(top=0)) == []  # the query options reach the user's method
         created = client.customers.create(company_id="c1", body=models.Customer(display_name="Adatum"))
         assert created is not None and created.id
         fetched = client.customers.get(company_id="c1", customer_id=created.id)

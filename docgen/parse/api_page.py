@@ -27,18 +27,26 @@ from docgen.parse.annotations import block_type, read_annotation
 from docgen.parse.examples import looks_like_request, looks_like_response, parse_request, parse_response
 from docgen.parse.inline import links
 from docgen.parse.page import Comment, Fence, Page, Paragraph, Table, TabMarker
+from docgen.parse.query_options import QueryProse, is_query_section, query_table
 from docgen.parse.request_line import parse_request_line
 from docgen.parse.typecell import link_text, qualify
 
 _HTTP_REQUEST_RE = re.compile(r"^http requests?\b", re.I)
 _STATUS_PROSE_RE = re.compile(r"(?:^|[\s`(*])([1-5]\d\d)(?=\s+[A-Z][A-Za-z]|`|\s+response)")
 _STANDARD_HEADERS = {"authorization", "content-type", "content-length", "accept"}
+_MEDIA_TYPE_RE = re.compile(r"\b(?:application|text|image|audio|video|multipart)/[A-Za-z0-9][A-Za-z0-9.+-]*")
+_BINARY_PHRASES = ("binary stream", "binary content", "binary data", "stream of bytes")
+"""How a request body section says the body is bytes rather than JSON."""
 
 
 @dataclass(slots=True)
 class _Collected:
     lines: list[RequestLine] = field(default_factory=list)
     headers: list[Parameter] = field(default_factory=list)
+    query_prose: list[QueryProse] = field(default_factory=list)
+    """Paragraphs of the query parameter sections (which system options are supported)."""
+    query_params: list[Parameter] = field(default_factory=list)
+    """Rows of query and function parameter tables."""
     body_props: list[Property] = field(default_factory=list)
     body_type: str | None = None
     perms: list[Permission] = field(default_factory=list)
@@ -50,6 +58,10 @@ class _Collected:
     response_names: dict[int, tuple[str, ...]] = field(default_factory=dict)
     """Response index -> the request names its annotation gives (``name``: one or a list)."""
     order: list[tuple[str, int]] = field(default_factory=list)
+    content_type: str | None = None
+    """The media type the request headers table gives ``Content-Type`` (the first one named)."""
+    body_binary: bool = False
+    """The request body section says the body is binary content (a stream of bytes)."""
 
 
 def _is_request_section(p: sections.Placed) -> bool:
@@ -87,8 +99,12 @@ def _request_lines(fence: Fence, path: str, col: _Collected, diags: list[Diagnos
 
 
 def _prose(p: sections.Placed, block: Paragraph, col: _Collected) -> None:
+    if is_query_section(p.h2, p.h3):
+        col.query_prose.append(QueryProse(block.raw, block.line))
     if p.h2.startswith("request body") and col.body_type is None:
         col.body_type = _link_type(block.raw)
+    if p.h2.startswith("request body") and any(phrase in block.text.lower() for phrase in _BINARY_PHRASES):
+        col.body_binary = True
     if p.h2 == "response" and col.status is None:
         m = _STATUS_PROSE_RE.search(block.text)
         if m:
@@ -105,14 +121,21 @@ def _table(p: sections.Placed, table: Table, path: str, col: _Collected, diags: 
         name_col = sections.column(table, "header", "name")
         desc_col = sections.column(table, "value", "description")
         for row in table.rows:
-            name = link_text(sections.cell(row.cells, name_col or 0))
+            name = link_text(sections.cell(row.cells, name_col or 0)).split(":", 1)[0].strip()
+            desc = link_text(sections.cell(row.cells, desc_col or 1))
+            if name.lower() == "content-type" and col.content_type is None:
+                found = _MEDIA_TYPE_RE.search(desc)
+                col.content_type = found.group(0).rstrip(".").lower() if found else None
             if not name or name.lower() in _STANDARD_HEADERS:
                 continue
-            desc = link_text(sections.cell(row.cells, desc_col or 1))
+            if any(known.name.lower() == name.lower() for known in col.headers):  # Prefer: a, Prefer: b
+                continue
             required = "required" in desc.lower() and "not required" not in desc.lower()
             col.headers.append(
                 Parameter(name, "header", "Edm.String", desc, required, SourceSpan(path, row.line))
             )
+    elif is_query_section(p.h2, p.h3):
+        col.query_params.extend(query_table(table, path))
     elif (p.h2.startswith("request body") or p.h3.startswith("request body")) and sections.is_property_table(table):
         col.body_props.extend(sections.properties(table, path, diags))
 

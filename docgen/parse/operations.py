@@ -7,9 +7,10 @@ from collections import Counter
 from dataclasses import replace
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
-from docgen.model import Example, Operation, OperationKind, Parameter, RequestLine
+from docgen.model import Body, Example, Operation, OperationKind, Parameter, RequestLine
 from docgen.parse.api_page import _Collected, _pair_examples
 from docgen.parse.page import Page
+from docgen.parse.query_options import SYSTEM_OPTIONS, options_from_prose
 from docgen.parse.request_line import (
     KNOWN_VERSIONS,
     ends_in_collection,
@@ -21,6 +22,7 @@ from docgen.parse.typecell import PRIMITIVES, qualify
 
 _SERVER_SET_RE = re.compile(r"^(id|createdDateTime|lastModifiedDateTime)$", re.I)
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+_FUNCTION_ARG_RE = re.compile(r"[(,]\s*([A-Za-z_]\w*)\s*=")
 
 
 def build_operations(
@@ -154,6 +156,27 @@ def _path_params(path: str, source: SourceSpan) -> tuple[Parameter, ...]:
     )
 
 
+def _query_params(
+    col: _Collected, path: str, lines: tuple[RequestLine, ...], collection: bool
+) -> tuple[Parameter, ...]:
+    """The system query options the page supports, then the other query parameters its
+    tables document (those the request lines take as placeholders are path parameters)."""
+    found: dict[str, Parameter] = {}
+    for option, line in options_from_prose(col.query_prose, collection):
+        found.setdefault(
+            option, Parameter(option, "query", SYSTEM_OPTIONS[option], "", False, SourceSpan(path, line))
+        )
+    if not col.query_params:
+        return tuple(found.values())
+    in_path = {name.lower() for ln in lines for name in _PLACEHOLDER_RE.findall(ln.path)}
+    in_path |= {name.lower() for ln in lines for name in _FUNCTION_ARG_RE.findall(ln.text)}  # f(period='{x}')
+    for param in col.query_params:
+        key = param.name.lower()
+        if key not in in_path and key not in found:
+            found[key] = param
+    return tuple(found.values())
+
+
 def _server_set(op_kind: OperationKind, col: _Collected, examples: list[Example], diags: list[Diagnostic]) -> None:
     if op_kind != "create":
         return
@@ -244,7 +267,9 @@ def _operation(
         method=method,
         path=path,
         paths=lines,
-        parameters=_path_params(path, lines[0].source) + tuple(col.headers),
+        parameters=_path_params(path, lines[0].source)
+        + _query_params(col, page.path, lines, kind == "list" or coll)
+        + tuple(col.headers),
         request_type=request_type,
         request_properties=tuple(col.body_props),
         response_type=response_type,
@@ -252,4 +277,44 @@ def _operation(
         examples=tuple(examples),
         permissions=tuple(col.perms),
         source=source,
+        request_media_type=_request_media_type(method, col, examples, request_type),
+        response_media_type=_response_media_type(examples, response_type),
     )
+
+
+def _body_media_type(body: Body) -> str:
+    """What a body of an example is: its Content-Type, else JSON (read, or meant: it starts
+    as JSON does) or plain text."""
+    if body.content_type:
+        return body.content_type
+    meant = body.text.lstrip().startswith(("{", "["))
+    return "application/json" if body.is_json or meant else "text/plain"
+
+
+def _request_media_type(method: str, col: _Collected, examples: list[Example], request_type: str | None) -> str | None:
+    """The request body's media type: the first example body's, else the headers table's,
+    else ``application/octet-stream`` for a binary body, else JSON when a body is documented."""
+    if method not in ("POST", "PATCH", "PUT"):
+        return None
+    for ex in examples:
+        if ex.request.body is not None:
+            return _body_media_type(ex.request.body)
+    if col.content_type:
+        return col.content_type
+    if col.body_binary or (request_type or "").lower() == "edm.stream":
+        return "application/octet-stream"
+    if request_type is not None or col.body_props or col.body_type is not None:
+        return "application/json"
+    return None
+
+
+def _response_media_type(examples: list[Example], response_type: str | None) -> str | None:
+    """A successful response body's media type: the first example body's, else
+    ``application/octet-stream`` for a stream, else JSON for a documented type."""
+    for ex in examples:
+        response = ex.response
+        if response is not None and 200 <= response.status < 300 and response.body is not None:
+            return _body_media_type(response.body)
+    if response_type is None:
+        return None
+    return "application/octet-stream" if response_type.lower() == "edm.stream" else "application/json"

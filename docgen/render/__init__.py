@@ -23,7 +23,9 @@ from docgen.model import ApiVersion, DocSet, Resource, TypeDef
 from docgen.names import version_modules
 from docgen.render.conform import TypeIndex
 from docgen.render.examples import ExamplePlanner, replayable
-from docgen.render.files import RUNTIME_MODULES, Renderer, builtin_templates
+from jinja2 import TemplateSyntaxError
+
+from docgen.render.files import RUNTIME_MODULES, Renderer, TemplateOutputError, builtin_templates
 from docgen.render.text import header
 from docgen.render.views import VersionContext
 
@@ -47,7 +49,7 @@ def render(docset: DocSet, config: Config, *, problems: list[Diagnostic] | None 
     from docgen.fmt import format_python  # black: imported only when something is formatted
 
     files = render_unformatted(docset, config, problems=problems)
-    return {path: format_python(text) for path, text in files.items()}
+    return {path: format_python(text) if path.endswith(".py") else text for path, text in files.items()}
 
 
 def render_unformatted(
@@ -102,6 +104,11 @@ class _Job:
         try:
             made = self.make()
         except Exception as error:  # a bug while rendering one file spares the others
+            problem = _template_problem(error) if self.user_templates else None
+            if problem is not None:
+                message = f"{problem} while rendering {self.what}{self._from()}; left out"
+                failures.append(diag("DG503", message, self.span))
+                return None
             blame = "docgen bug (or an error in the --templates folder)" if self.user_templates else "docgen bug"
             message = f"{blame} while rendering {self.what}{self._from()}: {_describe(error)}; please report it; left out"
             failures.append(diag("DG501", message, self.span))
@@ -121,6 +128,22 @@ class _Job:
             return ""
         shown = ", ".join(pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
         return f", also made from {shown}"
+
+
+def _template_problem(error: Exception) -> str | None:
+    """``template <file>:<line>: <error>`` when ``error`` comes from a template (the user's)."""
+    if isinstance(error, TemplateOutputError):
+        return f"template {error}"
+    place = None
+    trace = error.__traceback__
+    while trace is not None:  # jinja2 gives template frames the template's file and line
+        name = trace.tb_frame.f_code.co_filename
+        if name.endswith(".jinja"):
+            place = f"{name}:{trace.tb_lineno}"
+        trace = trace.tb_next
+    if place is None and isinstance(error, TemplateSyntaxError) and error.filename:
+        place = f"{error.filename}:{error.lineno}"
+    return None if place is None else f"template {place}: {_describe(error)}"
 
 
 def _syntax_problem(path: str, text: str) -> str | None:
@@ -159,6 +182,7 @@ def _jobs(r: Renderer, docset: DocSet, failures: list[Diagnostic], *, user_templ
     anywhere = _first_page(docset)
     yield job(r.package_init, "the package's __init__.py (made from no page)", anywhere)
     yield job(r.root_conftest, "the root conftest.py (made from no page)", anywhere)
+    yield job(r.distribution_pyproject, "the distribution's pyproject.toml (made from no page)", anywhere)
     for name in ("__init__", *RUNTIME_MODULES):
         yield job(functools.partial(r.runtime_module, name), f"runtime module {name} (made from no page)", anywhere)
     modules = version_modules(version.name for version in docset.versions)
@@ -203,6 +227,7 @@ def _version_jobs(
     yield job(functools.partial(r.service_union, ctx), f"the service interface {every}", span)
     yield job(functools.partial(r.memory_union, ctx), f"the in-memory service {every}", span)
     yield job(functools.partial(r.app_module, ctx, planner), f"the app {every}", span)
+    yield job(functools.partial(r.openapi_document, ctx, planner), f"the OpenAPI document {every}", span)
     yield job(functools.partial(r.tests_conftest, ctx), f"the tests' conftest.py {every}", span)
 
 

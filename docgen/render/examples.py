@@ -12,13 +12,25 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from docgen.model import ApiVersion, Body, Example, JsonValue, Operation, Resource
-from docgen.render.conform import TypeIndex, mismatch
-from docgen.render.paths import PathTemplate, store_plan
+from docgen.model import ApiVersion, Body, Example, JsonValue, Operation, Resource, is_json_media_type
+from docgen.render.conform import TypeIndex, fit, mismatch
+from docgen.render.paths import PathTemplate, StorePlan, store_plan
 from docgen.render.text import doc_text, py_literal
 from docgen.render.types import is_collection
 
-__all__ = ["ExamplePlanner", "ExampleTest", "ReplyView", "SeedView", "TestCall", "replayable"]
+__all__ = [
+    "ExamplePlanner",
+    "ExampleTest",
+    "Fitted",
+    "ReplyView",
+    "SeedView",
+    "TestCall",
+    "downloads",
+    "fitted",
+    "plan_of",
+    "replayable",
+    "uploads",
+]
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 """Methods whose generated client methods and handlers take a body."""
@@ -51,6 +63,71 @@ def _location(example: Example) -> str | None:
     if response is None:
         return None
     return next((h.value.strip() for h in response.headers if h.name.lower() == "location"), None)
+
+
+def _broken_json(body: Body | None) -> bool:
+    """A body meant as JSON that could not be read: declared JSON, or undeclared and
+    starting as JSON does."""
+    if body is None or body.is_json or not body.text.strip():
+        return False
+    if body.content_type is None:
+        return body.text.lstrip().startswith(("{", "["))
+    return is_json_media_type(body.content_type)
+
+
+def _content(body: Body | None) -> Body | None:
+    """A body that is not JSON (text, CSV, binary), when there is one."""
+    if body is None or body.is_json or not body.text.strip() or _broken_json(body):
+        return None
+    return body
+
+
+def _media_type(body: Body) -> str:
+    return body.content_type or "text/plain"
+
+
+def _sent_type(example: Example) -> str:
+    """The Content-Type an example request is sent with: the header as written when it has
+    parameters (a multipart boundary, a charset), else the body's media type."""
+    body = example.request.body
+    written = next((h.value.strip() for h in example.request.headers if h.name.lower() == "content-type"), "")
+    if ";" in written:
+        return written
+    return _media_type(body) if body is not None else "application/octet-stream"
+
+
+def uploads(operation: Operation) -> bool:
+    """The operation's request body is content, not JSON (an upload, a text or MIME body)."""
+    media_type = operation.request_media_type
+    return operation.method.upper() in BODY_METHODS and media_type is not None and not is_json_media_type(media_type)
+
+
+def downloads(operation: Operation) -> bool:
+    """The operation's response body is content, not JSON (a download, a text or CSV reply)."""
+    media_type = operation.response_media_type
+    return media_type is not None and not is_json_media_type(media_type)
+
+
+def _redirected(operation: Operation, template: PathTemplate) -> bool:
+    """An example of the operation on this path answers with a redirect to the content."""
+    return operation.method.upper() == "GET" and any(
+        example.response is not None
+        and 300 <= example.response.status < 400
+        and _location(example) is not None
+        and template.match(example.request.path) is not None
+        for example in operation.examples
+    )
+
+
+def plan_of(operation: Operation, template: PathTemplate) -> StorePlan:
+    """How the in-memory service serves ``operation`` on ``template``: a path whose body is
+    content (an upload, a download, a documented redirect to the content) keeps content."""
+    plan = store_plan(operation.kind, template)
+    if uploads(operation):
+        return store_plan(operation.kind, template, "upload")
+    if downloads(operation) or (plan.action in ("reply", "get_single") and _redirected(operation, template)):
+        return store_plan(operation.kind, template, "download")
+    return plan
 
 
 def served_templates(operation: Operation) -> list[PathTemplate]:
@@ -168,18 +245,59 @@ def replayable(
     return _type_reason(example, operation, index)
 
 
-def _type_reason(example: Example, operation: Operation, index: TypeIndex) -> str | None:
-    """Why the models reject a documented body, if they do."""
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """An example's JSON bodies as the tests send and expect them: each value the models
+    reject as its documented type (``"datetime-value"`` for a timestamp) replaced by a
+    stand-in of the type (:func:`docgen.render.conform.fit`)."""
+
+    request: JsonValue
+    """The request body (None when there is none)."""
+    response: JsonValue
+    """The response body (None when there is none)."""
+    stand_ins: tuple[str, ...]
+    """What was replaced: where, and why."""
+
+
+def fitted(example: Example, operation: Operation, index: TypeIndex | None) -> Fitted:
+    """The bodies of ``example`` fitted to the documented types of ``operation`` (as they
+    are, without ``index``)."""
     _, request = _json(example.request.body)
+    response = example.response
+    _, body = _json(response.body) if response is not None else (False, None)
+    if index is None:
+        return Fitted(request, body, ())
+    found: list[str] = []
     if operation.request_type is not None and operation.method.upper() in BODY_METHODS:
-        found = mismatch(request, operation.request_type, index)
+        request = fit(request, operation.request_type, index, found)
+        found = [f"request {item}" for item in found]
+    sent = len(found)
+    response_type = operation.response_type
+    if response is None or response.status == 204 or response_type is None:
+        return Fitted(request, body, tuple(found))
+    if _collection_response(operation) and isinstance(body, dict):
+        items = response_type if is_collection(response_type) else f"Collection({response_type})"
+        body = {**body, "value": fit(body.get("value"), items, index, found, "$.value")}
+    elif response_type.strip().lower().startswith("edm.") and isinstance(body, dict):
+        body = {**body, "value": fit(body.get("value"), response_type, index, found, "$.value")}
+    else:
+        body = fit(body, response_type, index, found)
+    found[sent:] = [f"response {item}" for item in found[sent:]]
+    return Fitted(request, body, tuple(found))
+
+
+def _type_reason(example: Example, operation: Operation, index: TypeIndex) -> str | None:
+    """Why the models reject a documented body, even with stand-ins for the values that
+    do not fit their types, if they do."""
+    bodies = fitted(example, operation, index)
+    if operation.request_type is not None and operation.method.upper() in BODY_METHODS:
+        found = mismatch(bodies.request, operation.request_type, index)
         if found:
             return f"request body does not fit {operation.request_type}: {found}"
     response = example.response
     if response is None or response.status == 204 or operation.response_type is None:
         return None
-    _, body = _json(response.body)
-    response_type = operation.response_type
+    body, response_type = bodies.response, operation.response_type
     if _collection_response(operation) and isinstance(body, dict):
         body, response_type = body.get("value"), (
             response_type if is_collection(response_type) else f"Collection({response_type})"
@@ -205,25 +323,34 @@ def _replay_reason(
     route = route_of(operation, request.path, served)
     if route is None:
         return f"example path {request.path!r} fits none of the operation's paths ({operation.path!r}...)"
-    if request.body is not None and request.body.text.strip() and not request.body.is_json:
+    if _broken_json(request.body):
+        return "request body is not JSON"
+    sent = _content(request.body)
+    if sent is not None and request.method.upper() not in BODY_METHODS:
+        return f"request body on a {request.method.upper()} request"
+    if sent is not None and _is_model(operation.request_type) and not uploads(operation):
         return "request body is not JSON"
     has_request, request_json = _json(request.body)
     if has_request and request.method.upper() not in BODY_METHODS:
         return f"request body on a {request.method.upper()} request"
     if has_request and _is_model(operation.request_type) and not isinstance(request_json, dict):
         return "request body is not a JSON object"
-    plan = store_plan(operation.kind, route[0])
-    if response.status >= 300 and (plan.action != "reply" or _location(example) is None):
+    plan = plan_of(operation, route[0])
+    replies = plan.action in ("reply", "get_content", "put_content")
+    if response.status >= 300 and (not replies or _location(example) is None):
         return f"documented status {response.status} is not a success"
-    if plan.action != "reply" and response.status != operation.response_status:
+    if not replies and response.status != operation.response_status:
         return (
             f"example status {response.status} differs from the operation's "
             f"{operation.response_status}"
         )
     if response.status == 204:
         return None
-    if response.body is not None and response.body.text.strip() and not response.body.is_json:
+    if _broken_json(response.body):
         return "response body is not JSON"
+    if _content(response.body) is not None:
+        reads_json = _collection_response(operation) or _is_model(operation.response_type)
+        return "response body is not JSON" if reads_json and not downloads(operation) else None
     has_response, response_json = _json(response.body)
     if _collection_response(operation):
         if has_response and not (
@@ -268,9 +395,12 @@ class ReplyView:
     body: str
     """Literal: the response body, ``None`` when there was none."""
     location: str = "None"
-    """Literal: the ``Location`` header of a documented redirect, ``None`` when there is none."""
+    """Literal: the ``Location`` header of a documented response (a redirect, an accepted
+    request), ``None`` when there is none."""
     query: str = "None"
     """Literal: the documented query parameters, ``None`` when there were none."""
+    media_type: str = "None"
+    """Literal: the content type of a response body that is not JSON (``body`` is its text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +423,8 @@ class TestCall:
     """The client method takes ``via`` (paths with the same parameters)."""
     body_class: str | None
     """The model class of the request body, when it is one."""
+    options: tuple[tuple[str, str, str], ...] = ()
+    """The client method's typed query options: (documented name, keyword, annotation)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +462,13 @@ class ExampleTest:
     the test sends it through the client's session (no client method takes that path)."""
     http_method: str = ""
     """Literal: the HTTP method, with ``raw_path``."""
+    content_type: str = ""
+    """Literal: the media type of a request body that is not JSON (``body`` is then bytes)."""
+    media_type: str = ""
+    """Literal: the media type of a documented response body that is not JSON (``response``
+    is then its text)."""
+    location: bool = False
+    """The documented response has a ``Location`` header (a redirect, ``202 Accepted``)."""
 
 
 def _shape(template: PathTemplate, segments: int) -> tuple[str, ...]:
@@ -364,7 +503,8 @@ class ExamplePlanner:
             for example in op.examples:
                 if example.response is None:
                     continue
-                present, body = _json(example.response.body)
+                present, _ = _json(example.response.body)
+                body = fitted(example, op, self.index).response
                 if present and isinstance(body, dict):
                     return body
         return {}
@@ -375,8 +515,8 @@ class ExamplePlanner:
         if route is None:
             return []
         template, values = route
-        plan = store_plan(op.kind, template)
-        if plan.action in ("reply", "create"):
+        plan = plan_of(op, template)
+        if plan.action in ("reply", "create", "put_content", "get_content"):
             return []
         collection = template.fill(values, plan.segments)
         create = (
@@ -386,7 +526,8 @@ class ExamplePlanner:
         )
         present, body = (False, None)
         if example.response is not None:
-            present, body = _json(example.response.body)
+            present, _ = _json(example.response.body)
+            body = fitted(example, op, self.index).response
         if plan.action == "list":
             items = body.get("value") if isinstance(body, dict) else None
             return [
@@ -404,8 +545,8 @@ class ExamplePlanner:
         defaults of create and replace): those of ``op`` and of every operation documented with the
         same method and path (one handler serves them all)."""
         templates = served_templates(op) + example_templates(op)
-        actions = {store_plan(op.kind, template).action for template in templates}
-        if not actions & {"reply", "create", "replace"}:
+        actions = {plan_of(op, template).action for template in templates}
+        if not actions & {"reply", "create", "replace", "get_content", "put_content"}:
             return []
         template = PathTemplate.parse(op.path)
         key = (op.method.upper(), _shape(template, len(template.segments())))
@@ -419,18 +560,22 @@ class ExamplePlanner:
                 continue
             route = route_of(other, example.request.path)
             assert route is not None
-            _, request = _json(example.request.body)
-            has_response, body = _json(example.response.body)
+            has_response, _ = _json(example.response.body)
+            bodies = fitted(example, other, self.index)
+            request, body = bodies.request, bodies.response
+            sent = _content(example.request.body)
+            text = _content(example.response.body) if example.response.status != 204 else None
             result.append(
                 ReplyView(
                     repr(route[0].fill(route[1])),
-                    py_literal(request),
+                    py_literal(sent.text) if sent is not None else py_literal(request),
                     example.response.status,
-                    py_literal(body) if has_response else "None",
-                    repr(_location(example)) if example.response.status >= 300 else "None",
+                    py_literal(text.text) if text is not None else py_literal(body) if has_response else "None",
+                    repr(_location(example)),  # a redirect's target, an accepted request's monitor
                     py_literal(dict(parse_qsl(example.request.query, keep_blank_values=True)))
                     if example.request.query
                     else "None",
+                    repr(_media_type(text)) if text is not None else "None",
                 )
             )
         return result
@@ -455,27 +600,46 @@ class ExamplePlanner:
         assert route is not None
         template, values = route
         seeds = self.seeds(op, example, fallback)
-        plan = store_plan(op.kind, template)
+        plan = plan_of(op, template)
         args = [
             (param, "entity_id" if index == plan.key and seeds else repr(values[index]))
             for index, param in enumerate(template.names)
         ]
         if call.via:
             args.append(("via", repr(template.plain())))
-        has_request, request = _json(example.request.body)
+        bodies = fitted(example, op, self.index)
+        has_request, _ = _json(example.request.body)
+        request = bodies.request
+        sent = _content(example.request.body)
         body = ""
-        if has_request:
+        if sent is not None:
+            body = repr(sent.text.encode("utf-8"))
+            args.append(("body", "body"))
+            if uploads(op) and _sent_type(example) != op.request_media_type:
+                args.append(("content_type", repr(_sent_type(example))))
+        elif has_request:
             body = "request"
             if call.body_class is not None:
                 body = f"_models.{call.body_class}.model_validate(request)"
             args.append(("body", "body"))
+        raw = (
+            template not in self.served.get(op.id, ([], []))[0]
+            or (sent is not None and not uploads(op))  # content where the client method sends JSON
+            or (has_request and uploads(op))  # JSON where it sends content
+        )
         params = ""
         if example.request.query:
-            params = py_literal(dict(parse_qsl(example.request.query, keep_blank_values=True)))
-            args.append(("params", "params"))
-        has_response, response = _json(example.response.body)
+            typed, rest = typed_options(parse_qsl(example.request.query, keep_blank_values=True), () if raw else call.options)
+            args.extend(typed)  # through the session (raw), every option goes as it is sent
+            if rest:
+                params = py_literal(dict[str, JsonValue](rest))
+                args.append(("params", "params"))
+        has_response, _ = _json(example.response.body)
+        response = bodies.response
+        text = _content(example.response.body) if example.response.status != 204 else None
         source = example.source
-        raw = template not in self.served.get(op.id, ([], []))[0]
+        if downloads(op) and 300 <= example.response.status < 400 and not raw:
+            args.append(("follow_redirects", "False"))
         return ExampleTest(
             name=call.name,
             attr=call.attr,
@@ -485,14 +649,67 @@ class ExamplePlanner:
             seeds=tuple(seeds),
             args=tuple(args),
             status=example.response.status,
-            has_body=has_response and example.response.status != 204,
-            response=py_literal(response),
-            request=py_literal(request) if has_request else "None",
+            has_body=(has_response or text is not None) and example.response.status != 204,
+            response=py_literal(text.text) if text is not None else py_literal(response),
+            request=body if sent is not None else py_literal(request) if has_request else "None",
             body=body,
             params=params,
             raw_path=repr(template.fill(values)) if raw else "",
             http_method=repr(op.method.upper()) if raw else "",
+            content_type=repr(_sent_type(example)) if sent is not None else "",
+            media_type=repr(_media_type(text)) if text is not None else "",
+            location=_location(example) is not None and plan.action in ("reply", "get_content", "put_content"),
         )
+
+
+def split_list(text: str) -> list[str]:
+    """``a, b(c,d)`` -> ``['a', 'b(c,d)']``: as the generated runtime splits a list option."""
+    items: list[str] = []
+    depth, start, quoted = 0, 0, False
+    for index, char in enumerate(text):
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            items.append(text[start:index].strip())
+            start = index + 1
+    items.append(text[start:].strip())
+    return [item for item in items if item]
+
+
+def typed_options(
+    pairs: list[tuple[str, str]], options: tuple[tuple[str, str, str], ...]
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """An example's query parameters as the client's typed keywords (name, literal) where the
+    operation documents them and the value fits the type; the rest as a ``params`` mapping."""
+    by_name = {original.lower(): (name, annotation) for original, name, annotation in options}
+    typed: list[tuple[str, str]] = []
+    rest: dict[str, str] = {}
+    given: set[str] = set()
+    for key, value in pairs:
+        found = by_name.get(key.lower())
+        literal = _option_literal(value, found[1]) if found is not None and found[0] not in given else None
+        if found is None or literal is None:
+            rest[key] = value
+            continue
+        typed.append((found[0], literal))
+        given.add(found[0])
+    return typed, rest
+
+
+def _option_literal(value: str, annotation: str) -> str | None:
+    if annotation.startswith("int"):
+        return repr(int(value)) if value.isdigit() and len(value) < 10 else None
+    if annotation.startswith("bool"):
+        return repr(value.lower() == "true") if value.lower() in ("true", "false") else None
+    if annotation.startswith("Sequence"):
+        return py_literal(list[JsonValue](split_list(value)))
+    return repr(value)
 
 
 def _key(item: JsonValue, index: int) -> str:

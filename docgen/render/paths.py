@@ -28,7 +28,7 @@ _WORD_SEGMENT = re.compile(r"/([A-Za-z][A-Za-z0-9]*)/$")
 
 StoreAction = Literal[
     "create", "list", "get", "update", "replace", "delete", "get_single", "update_single",
-    "replace_single", "reply",
+    "replace_single", "reply", "put_content", "get_content",
 ]
 
 
@@ -254,6 +254,11 @@ def _plain(segment: list[Token]) -> bool:
     )
 
 
+def _value_segment(segment: list[Token]) -> bool:
+    """``$value``: the raw value of an entity or property."""
+    return len(segment) == 1 and segment[0].param is None and segment[0].text.lower() == "$value"
+
+
 def _placeholder(segment: list[Token]) -> bool:
     return len(segment) == 1 and segment[0].param is not None
 
@@ -267,10 +272,18 @@ _COLLECTION_ACTIONS: dict[str, StoreAction] = {
 }
 
 
-def store_plan(kind: str, template: PathTemplate) -> StorePlan:
-    """Map an operation onto the store, or onto documented replies when it cannot be."""
+def store_plan(kind: str, template: PathTemplate, content: str = "") -> StorePlan:
+    """Map an operation onto the store, or onto documented replies when it cannot be.
+
+    ``content``: ``upload`` or ``download`` when the operation sends or receives a body
+    that is not JSON on this path; the store then keeps it under the path (PUT stores,
+    GET returns what was stored, else the documented reply)."""
     segments = template.segments()
     reply = StorePlan("reply", len(segments), None)
+    if content and segments[0] and all(
+        _plain(segment) or _placeholder(segment) or _value_segment(segment) for segment in segments
+    ):
+        return StorePlan("put_content" if content == "upload" else "get_content", len(segments), None)
     if kind == "action" or not segments[0]:
         return reply
     if not all(_plain(segment) or _placeholder(segment) for segment in segments):

@@ -12,16 +12,17 @@ from functools import cached_property
 
 from docgen import names
 from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
-from docgen.render.examples import BODY_METHODS, served_paths
-from docgen.render.paths import PathTemplate, store_plan
+from docgen.render.examples import BODY_METHODS, downloads, plan_of, served_paths, uploads
+from docgen.render.paths import PathTemplate
 from docgen.render.text import doc_text
-from docgen.render.types import TypeMap, collection_item, is_collection
+from docgen.render.types import FIELD_TYPES, TypeMap, collection_item, is_collection
 
 __all__ = [
     "EnumMemberView",
     "FieldView",
     "ModelView",
     "OperationView",
+    "OptionView",
     "ParamView",
     "RouteView",
     "VersionContext",
@@ -89,6 +90,9 @@ class ModelView:
     """(module, class) pairs needed for annotations only (under TYPE_CHECKING)."""
     uses_any: bool
     """Some annotation is ``Any``."""
+    runtime_names: tuple[str, ...] = ()
+    """What it imports from the runtime: ``ApiModel`` when that is its base, and the field
+    types its annotations use (``Guid``, ``DateTimeOffset``...), sorted."""
 
 
 # --------------------------------------------------------------------- operations
@@ -108,6 +112,48 @@ class ParamView:
     @property
     def annotation(self) -> str:
         return "str" if self.required else "str | None = None"
+
+
+@dataclass(frozen=True, slots=True)
+class OptionView:
+    """A documented query parameter or request header: a keyword of the client method."""
+
+    name: str
+    """The keyword (``top``, ``select``, ``consistency_level``)."""
+    original: str
+    """The documented name, as a literal (``'$top'``, ``'ConsistencyLevel'``)."""
+    annotation: str
+    """The client's annotation, default included (``int | None = None``)."""
+    raw: str
+    """The documented name as written (for matching an example's query, never printed)."""
+
+
+_OPTION_ANNOTATIONS = {
+    "Edm.Int32": "int | None = None",
+    "Edm.Int64": "int | None = None",
+    "Edm.Boolean": "bool | None = None",
+    "Collection(Edm.String)": "Sequence[str] | None = None",
+}
+
+
+def _option_views(op: Operation, location: str, taken: list[str]) -> tuple[OptionView, ...]:
+    params = list({p.name: p for p in reversed(op.parameters) if p.location == location}.values())[::-1]
+    chosen = names.option_names([p.name for p in params], taken)
+    return tuple(
+        OptionView(
+            chosen[p.name],
+            repr(p.name),
+            _OPTION_ANNOTATIONS.get(p.type, "str | None = None") if location == "query" else "str | None = None",
+            p.name,
+        )
+        for p in params
+    )
+
+
+def is_delta(op: Operation) -> bool:
+    """A delta function: a GET whose path ends in ``delta`` or ``delta()``."""
+    last = op.path.rstrip("/").rsplit("/", 1)[-1].lower()
+    return op.method.upper() == "GET" and last in ("delta", "delta()")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +225,8 @@ class OperationView:
     status: int
     """The documented status."""
     kind: str
-    """Collection (``iterator``), ``model``, ``none`` or ``any``: what the client returns."""
+    """Collection (``iterator``), ``model``, ``none``, ``accepted`` (202: the ``Location``
+    to watch), ``content`` (a body that is not JSON) or ``any``: what the client returns."""
     item: str
     """The model class (qualified with ``_models.``) of the result or its items; empty if none."""
     item_annotation: str
@@ -188,6 +235,16 @@ class OperationView:
     """Return annotation of the service method."""
     server_times: str
     """Literal tuple of read-only timestamp properties set on create."""
+    upload: bool = False
+    """The request body is content (bytes, a file, an iterator), not JSON."""
+    upload_type: str = "None"
+    """Literal: the documented media type of an uploaded body."""
+    query: tuple[OptionView, ...] = ()
+    """Its documented query parameters (system query options and others)."""
+    headers: tuple[OptionView, ...] = ()
+    """Its documented request headers (beyond Authorization, Content-Type, Accept)."""
+    delta: bool = False
+    """A delta function: the client returns the items and the link to resume from."""
 
 
 class VersionContext:
@@ -210,7 +267,11 @@ class VersionContext:
                 for key, t in self.typedefs.items()
                 if t.kind != "enum"
             },
-            enums=frozenset(key for key, t in self.typedefs.items() if t.kind == "enum"),
+            enums={
+                key: self.type_classes[t.name]
+                for key, t in self.typedefs.items()
+                if t.kind == "enum" and t.members
+            },
         )
         resources = [resource.name for resource in version.resources]
         self.resource_modules = names.module_names(resources)
@@ -223,7 +284,9 @@ class VersionContext:
         for resource in version.resources:
             self.client_methods.update(
                 names.client_method_names(
-                    resource.name, [(op.id, op.kind) for op in resource.operations], self.op_names
+                    resource.name,
+                    [(op.id, "delta" if is_delta(op) else op.kind) for op in resource.operations],
+                    self.op_names,
                 )
             )
         self._fields: dict[str, dict[str, str]] = {}
@@ -311,9 +374,11 @@ class VersionContext:
         fields = []
         imports: set[tuple[str, str]] = set()
         uses_any = False
+        field_types: set[str] = set()
         for prop in self.own_properties(typedef):
-            annotation = self.types.annotation(prop.type, lambda name: name)
+            annotation = self.types.field_annotation(prop.type)
             uses_any = uses_any or "Any" in _words(annotation)
+            field_types.update(_words(annotation) & _RUNTIME_TYPES)
             referenced = self.types.referenced(prop.type)
             if referenced is not None:
                 imports.add((self._module_of_class(referenced), referenced))
@@ -335,6 +400,7 @@ class VersionContext:
             members=(),
             imports=tuple(sorted(imports)),
             uses_any=uses_any,
+            runtime_names=tuple(sorted(field_types | ({"ApiModel"} if base is None else set()))),
         )
 
     @cached_property
@@ -390,6 +456,9 @@ class VersionContext:
             server_body = self.types.annotation(op.request_type, qualify) + " | None"
         else:
             client_body = server_body = "Any"
+        upload = uploads(op)
+        if upload:
+            client_body, server_body = "Upload", "Content"
         response = op.response_type
         collection = op.kind == "list" or (response is not None and is_collection(response))
         item_type = collection_item(response) if response is not None else None
@@ -397,9 +466,19 @@ class VersionContext:
         item_annotation = (
             self.types.annotation(item_type, qualify) if item_type is not None else "Any"
         )
-        if collection:
+        delta = collection and is_delta(op) and not downloads(op)
+        if downloads(op):
+            kind, item_annotation = "content", "Content"
+            service_return = "Content | Reply"
+        elif delta:
+            kind = "delta"
+            service_return = f"Sequence[{item_annotation}] | Reply"
+        elif collection:
             kind = "iterator"
             service_return = f"Sequence[{item_annotation}] | Reply"
+        elif response is None and op.response_status == 202:
+            kind, item_annotation = "accepted", "str | None"
+            service_return = "Reply | None"
         elif response is None:
             kind, item_annotation = "none", "None"
             service_return = "Reply | None"
@@ -414,6 +493,9 @@ class VersionContext:
         params = _union_params(templates)
         service_params = _union_params(templates + extra)
         routes, via = _routes(name, op, templates, params, set(self.op_names.values()))
+        taken = [p.name for p in service_params]
+        query = _option_views(op, "query", taken)
+        headers = _option_views(op, "header", taken + [o.name for o in query])
         routes += tuple(
             _route_view(f"{name}_{len(routes) + i + 1}_example", op, t, "", client=False) for i, t in enumerate(extra)
         )
@@ -434,7 +516,7 @@ class VersionContext:
             ),
             quotes=tuple(sorted(set().union(*(t.quotes() for t in templates)))),
             has_body=has_body,
-            body_required=has_body and body_class is not None,
+            body_required=has_body and (body_class is not None or upload),
             client_body=client_body,
             server_body=server_body,
             model_body=body_class is not None,
@@ -444,6 +526,11 @@ class VersionContext:
             item_annotation=item_annotation,
             service_return=service_return,
             server_times=repr(self.server_times(op)),
+            upload=upload,
+            upload_type=repr(op.request_media_type) if upload else "None",
+            query=query,
+            headers=headers,
+            delta=delta,
         )
 
     def client_attribute(self, resource: Resource) -> str:
@@ -456,6 +543,9 @@ class VersionContext:
         return self.resource_classes[resource.name]
 
 
+_RUNTIME_TYPES = frozenset(FIELD_TYPES.values()) - {"str"}
+"""Field types the generated models import from the runtime."""
+
 _DECORATORS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
 
@@ -465,7 +555,7 @@ def _words(annotation: str) -> set[str]:
 
 def _route_view(handler: str, op: Operation, template: PathTemplate, condition: str, client: bool) -> RouteView:
     method = op.method.upper()
-    plan = store_plan(op.kind, template)
+    plan = plan_of(op, template)
     return RouteView(
         handler=handler,
         method=repr(method),

@@ -5,9 +5,13 @@
 from financials_api._runtime.errors import ApiError
 from financials_api._runtime.errors import BadRequest
 from financials_api._runtime.errors import NotFound
+from financials_api._runtime.query import NO_QUERY
+from financials_api._runtime.query import Query
 
 __all__ = [
     "ApiError",
     "BadRequest",
     "NotFound",
+    "NO_QUERY",
+    "Query",
 ]

@@ -19,15 +19,18 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from .errors import ServiceError, odata_error
+from .query import absolute_links
 
 __all__ = [
     "CALLER",
     "QUERY",
+    "Content",
     "LazyApp",
     "Reply",
     "act_for",
     "include_routers",
     "install_error_handlers",
+    "read_content",
     "respond",
     "route_path",
 ]
@@ -65,6 +68,24 @@ class Reply:
     """The status code, when not the documented one."""
     headers: dict[str, str] | None = None
     """Headers to send (a redirect's ``Location``)."""
+    media_type: str | None = None
+    """The media type of a body that is not JSON (``body`` is then its text or bytes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """A body that is not JSON: an upload received, or a download, text or CSV to send."""
+
+    data: bytes
+    """The bytes."""
+    media_type: str = "application/octet-stream"
+    """Its content type."""
+
+
+async def read_content(request: Request) -> Content:
+    """The request body as it was sent (an upload), with its content type."""
+    media_type = request.headers.get("content-type") or "application/octet-stream"
+    return Content(await request.body(), media_type)
 
 
 def _dump(value: Any) -> Any:
@@ -82,6 +103,12 @@ def route_path(request: Request) -> str:
     return path or "/"
 
 
+def _served_at(request: Request) -> str:
+    """The URL this version is served at (a mounted version's segment included)."""
+    root: str = request.scope.get("root_path", "")
+    return f"{request.url.scheme}://{request.url.netloc}{root}"
+
+
 def act_for(request: Request) -> None:
     """Note whom the request acts for (the bearer token names the user ``/me`` stands
     for: the in-memory service serves ``/me/...`` as ``/users/<that user>/...``) and
@@ -96,13 +123,18 @@ def respond(result: Any, status: int, request: Request) -> Response:
 
     A model is dumped by alias with the fields that were set; a list of models
     becomes an OData collection ``{"value": [...]}``; a :class:`Reply` is sent as
-    it is; None gives an empty body. Status 204 never has a body.
+    it is; :class:`Content` is sent as bytes with its media type; None gives an
+    empty body. Status 204 never has a body.
     """
     headers = None
+    if isinstance(result, Content):
+        return Response(result.data, status_code=status, media_type=result.media_type)
     if isinstance(result, Reply):
         status = result.status or status
         body = result.body
         headers = result.headers
+        if result.media_type is not None and body is not None and status != 204:
+            return Response(body, status_code=status, headers=headers, media_type=result.media_type)
     elif isinstance(result, (list, tuple)):
         body = {"value": [_dump(item) for item in result]}
     else:
@@ -110,6 +142,7 @@ def respond(result: Any, status: int, request: Request) -> Response:
     if status == 204 or body is None:
         return Response(status_code=status, headers=headers)
     if isinstance(body, dict):
+        body = absolute_links(body, _served_at(request))
         if "@odata.context" not in body:
             body = {"@odata.context": f"{request.base_url}$metadata", **body}
         count = request.query_params.get("$count", "")

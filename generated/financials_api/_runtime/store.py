@@ -23,7 +23,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .errors import NotFound
-from .server import CALLER, QUERY, Reply
+from .query import Query, apply_entity, apply_list, local_link
+from .server import CALLER, QUERY, Content, Reply
 
 __all__ = [
     "DocumentedReply",
@@ -71,6 +72,8 @@ class DocumentedReply:
     """The ``Location`` header of a documented redirect."""
     query: dict[str, str] | None = None
     """The documented query parameters."""
+    media_type: str | None = None
+    """The content type of a documented body that is not JSON (``body`` is its text)."""
 
 
 def pick_reply(
@@ -95,7 +98,8 @@ def documented(replies: Sequence[DocumentedReply], path: str, request: Any) -> R
     """The documented reply for a request, else 204 with no body.
 
     Its ``@odata.nextLink`` is left out: the documented link names the docs' host,
-    and this service has no next page to serve, so a client must not follow it.
+    and this service has no next page to serve, so a client must not follow it. Its
+    ``@odata.deltaLink`` is kept, as a link to this service.
     """
     reply = pick_reply(replies, path, request)
     if reply is None:
@@ -103,7 +107,10 @@ def documented(replies: Sequence[DocumentedReply], path: str, request: Any) -> R
     body = copy.deepcopy(reply.body)
     if isinstance(body, dict):
         body.pop("@odata.nextLink", None)
-    return Reply(body, reply.status, {"Location": reply.location} if reply.location else None)
+        if isinstance(body.get("@odata.deltaLink"), str):  # resumed here, not at the docs' host
+            body["@odata.deltaLink"] = local_link(body["@odata.deltaLink"])
+    headers = {"Location": reply.location} if reply.location else None
+    return Reply(body, reply.status, headers, reply.media_type)
 
 
 def documented_body(replies: Sequence[DocumentedReply], request: Any) -> Any:
@@ -147,7 +154,9 @@ class Route:
     """The documented path, placeholders as ``{name}``."""
     action: str
     """``create``, ``list``, ``get``, ``update``, ``replace``, ``delete``, ``get_single``,
-    ``update_single``, ``replace_single``, or ``reply`` (a documented example)."""
+    ``update_single``, ``replace_single``, ``put_content`` (keep an upload under the path),
+    ``get_content`` (send what was kept, else the documented reply) or ``reply`` (a
+    documented example)."""
     segments: int
     """Leading segments of the path that name the collection (or the singleton)."""
 
@@ -164,6 +173,8 @@ class Plan:
     routes: tuple[Route, ...]
     server_times: tuple[str, ...] = ()
     """Read-only timestamps a create sets."""
+    delta: bool = False
+    """A delta function: the last page of a list carries ``@odata.deltaLink``."""
 
 
 @functools.lru_cache(maxsize=None)
@@ -192,6 +203,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._collections: dict[str, dict[str, dict[str, Any]]] = {}
         self._singletons: dict[str, dict[str, Any]] = {}
+        self._contents: dict[str, Content] = {}
 
     def load(self, seeds: Iterable[Seed]) -> None:
         """Put documented entities into the store; an entity shown by several examples
@@ -221,14 +233,16 @@ class MemoryStore:
     ) -> dict[str, Any]:
         """Store a new entity: an id (a fresh one unless the body brings its own),
         server-set timestamps, and the documented response's properties under the
-        request's when the request is a documented one (``defaults``)."""
+        request's when the request is a documented one (``defaults``; a documented
+        timestamp is kept, as documented, rather than set to now)."""
         given = body.get("id") if isinstance(body, dict) else None
         key = given if isinstance(given, str) and given else str(uuid.uuid4())
-        entity = merge(_entity(defaults), _entity(body))
+        shown = _entity(defaults)
+        entity = merge(shown, _entity(body))
         entity["id"] = key
         stamp = now()
         for name in server_times:
-            entity[name] = stamp
+            entity[name] = shown.get(name, stamp)
         self._collections.setdefault(collection, {})[key] = entity
         return copy.deepcopy(entity)
 
@@ -284,6 +298,14 @@ class MemoryStore:
         except KeyError:
             raise NotFound(f"nothing at {path}") from None
 
+    def put_content(self, path: str, content: Content) -> None:
+        """Keep uploaded content under its path (``/users/u1/things/t1/content``)."""
+        self._contents[canonical(path)] = content
+
+    def get_content(self, path: str) -> Content | None:
+        """The content uploaded to a path; None when nothing was."""
+        return self._contents.get(canonical(path))
+
     def update_single(self, path: str, patch: Any) -> dict[str, Any]:
         """Merge ``patch`` into a singleton."""
         entity = self._singletons.get(path)
@@ -300,11 +322,32 @@ class MemoryBase:
     """Where the entities live."""
 
     def serve(
-        self, plan: Plan, path: str, body: Any, replies: Sequence[DocumentedReply] = ()
+        self,
+        plan: Plan,
+        path: str,
+        body: Any,
+        replies: Sequence[DocumentedReply] = (),
+        *,
+        query: Query | None = None,
     ) -> Reply:
-        """Answer a request for ``path`` (after the version segment) as the route it matches says."""
+        """Answer a request for ``path`` (after the version segment) as the route it matches says;
+        a list or a get honours ``query`` (see :mod:`.query`)."""
         route = next((r for r in plan.routes if r.matches(path)), plan.routes[0])
-        if route.action == "reply":
+        if isinstance(body, Content):
+            if route.action == "put_content":
+                self.store.put_content(path, body)
+            body = body.data
+        if isinstance(body, bytes):  # a body that is not JSON matches its documented text
+            body = body.decode("utf-8", errors="replace")
+        if route.action == "get_content":
+            stored = self.store.get_content(path)
+            if stored is not None:
+                return Reply(stored.data, 200, None, stored.media_type)
+            if not replies:  # nothing uploaded here, and no documented example to answer with
+                raise NotFound(f"no content at {path}")
+        if route.action == "put_content" and not replies:
+            return Reply(None)
+        if route.action in ("reply", "put_content", "get_content"):
             return documented(replies, path, body)
         parts = path.strip("/").split("/")
         collection = canonical("/" + "/".join(parts[: route.segments]))
@@ -316,9 +359,11 @@ class MemoryBase:
                 store.create(collection, body, server_times=plan.server_times, defaults=defaults)
             )
         if route.action == "list":
-            return Reply(store.page(collection))
+            if query is None and not plan.delta:
+                return Reply(store.page(collection))
+            return Reply(_listed(store.list(collection), query or Query(), path, plan.delta))
         if route.action == "get":
-            return Reply(store.get(collection, key))
+            return Reply(apply_entity(store.get(collection, key), query or Query()))
         if route.action == "update":
             return Reply(store.update(collection, key, body))
         if route.action == "replace":
@@ -334,3 +379,13 @@ class MemoryBase:
             return Reply(store.update_single(collection, body))
         store.put_single(collection, body)  # replace_single
         return Reply(store.get_single(collection))
+
+
+def _listed(items: list[dict[str, Any]], query: Query, path: str, delta: bool) -> dict[str, Any]:
+    """A collection as ``query`` asks for it; the last page of a delta function carries
+    ``@odata.deltaLink`` (a round here always gives the whole collection: the changes since
+    any earlier round are among them)."""
+    page = apply_list(items, query, path)
+    if delta and "@odata.nextLink" not in page:
+        page["@odata.deltaLink"] = path + "?$deltatoken=latest"
+    return page

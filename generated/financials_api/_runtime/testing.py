@@ -136,6 +136,8 @@ class SyncASGITransport(httpx.BaseTransport):
         self._transport = httpx.ASGITransport(app=app)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()  # a body streamed from a file or an iterator, read here to be sent on
+
         async def send() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
             response = await self._transport.handle_async_request(request)
             content = await response.aread()
@@ -205,6 +207,15 @@ class Harness:
         created = response.json()
         return str(created.get("id", key)) if isinstance(created, dict) else key or ""
 
+    def _check_content(self, response: httpx.Response, text: str, media_type: str) -> None:
+        received = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        assert received == media_type, f"content type {received!r}, documented {media_type!r}"
+        assert response.content, "the documented response has a body, the response has none"
+        if not self.live:
+            assert response.content == text.encode(
+                "utf-8"
+            ), f"body {response.content[:200]!r}, documented {text[:200]!r}"
+
     def _record(self, response: httpx.Response) -> None:
         self.responses.append(response)
 
@@ -239,18 +250,27 @@ class Harness:
         body: Any,
         request: Any = None,
         has_body: bool = True,
+        media_type: str | None = None,
+        location: bool = False,
     ) -> None:
-        """The first response the client received is the documented one."""
+        """The first response the client received is the documented one.
+
+        ``media_type``: the documented body is not JSON but content of that type
+        (``body`` is its text): the response has that content type and a body, the
+        documented one in-process. ``location``: the documented response names a
+        ``Location`` (a redirect, an accepted request to poll).
+        """
         assert self.responses, "the client sent no request"
         response = self.responses[0]
         assert (
             response.status_code == status
         ), f"status {response.status_code}, documented {status}: {response.text[:500]}"
-        if 300 <= status < 400:
-            assert response.headers.get(
-                "location"
-            ), "a documented redirect without a Location header"
+        if 300 <= status < 400 or location:
+            assert response.headers.get("location"), "a documented Location header is missing"
         if not has_body:
+            return
+        if media_type is not None:
+            self._check_content(response, body, media_type)
             return
         actual = response.json()
         assert_shape(actual, body)

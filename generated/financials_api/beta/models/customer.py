@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from financials_api._runtime.models import ApiModel
+from financials_api._runtime.models import ApiModel, DateTimeOffset, Guid, StrictBool
 
 if TYPE_CHECKING:
     from financials_api.beta.models.postal_address_type import PostalAddressType
@@ -36,27 +36,29 @@ class Customer(ApiModel):
     """The email address of the customer."""
     website: str | None = Field(default=None, alias="website")
     """The website address of the customer."""
-    tax_liable: bool | None = Field(default=None, alias="taxLiable")
+    tax_liable: StrictBool | None = Field(default=None, alias="taxLiable")
     """Whether sales to the customer are liable to tax."""
-    tax_area_id: str | None = Field(default=None, alias="taxAreaId")
+    tax_area_id: Guid | None = Field(default=None, alias="taxAreaId")
     """The identifier of the tax area of the customer."""
     tax_area_display_name: str | None = Field(default=None, alias="taxAreaDisplayName")
     """The name of the tax area of the customer."""
     tax_registration_number: str | None = Field(default=None, alias="taxRegistrationNumber")
     """The tax registration number of the customer."""
-    currency_id: str | None = Field(default=None, alias="currencyId")
+    currency_id: Guid | None = Field(default=None, alias="currencyId")
     """The identifier of the default currency of the customer."""
     currency_code: str | None = Field(default=None, alias="currencyCode")
     """The code of the default currency of the customer."""
-    payment_terms_id: str | None = Field(default=None, alias="paymentTermsId")
+    payment_terms_id: Guid | None = Field(default=None, alias="paymentTermsId")
     """The identifier of the default payment terms of the customer."""
-    shipment_method_id: str | None = Field(default=None, alias="shipmentMethodId")
+    shipment_method_id: Guid | None = Field(default=None, alias="shipmentMethodId")
     """The identifier of the default shipment method of the customer."""
-    payment_method_id: str | None = Field(default=None, alias="paymentMethodId")
+    payment_method_id: Guid | None = Field(default=None, alias="paymentMethodId")
     """The identifier of the default payment method of the customer."""
     blocked: str | None = Field(default=None, alias="blocked")
     """The transactions that are blocked for the customer: empty, Ship, Invoice or All."""
     blocked_reason: str | None = Field(default=None, alias="blockedReason")
     """Why the customer is blocked, as the person who blocked it wrote it. Empty when blocked is empty."""
-    last_modified_date_time: str | None = Field(default=None, alias="lastModifiedDateTime")
+    last_modified_date_time: DateTimeOffset | None = Field(
+        default=None, alias="lastModifiedDateTime"
+    )
     """The date and time the customer was last modified. Read-only."""

@@ -8,13 +8,21 @@ and closes its HTTP connections when used as a context manager.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any
 
+import anyio
 import httpx
 
-from financials_api._runtime.client import DEFAULT_TIMEOUT, AsyncSession, Session
+from financials_api._runtime.client import (
+    DEFAULT_TIMEOUT,
+    AsyncSession,
+    Retry,
+    Session,
+    TokenProvider,
+)
 from financials_api.v1_0.client import company as _company
 from financials_api.v1_0.client import customer as _customer
 
@@ -25,8 +33,11 @@ class Client:
     """Synchronous client of API version v1.0.
 
     ``base_url`` is the service root (e.g. ending in the version segment);
-    ``token`` is sent as a bearer token. Give ``http_client`` to use your own
-    ``httpx.Client`` (it is then not closed here) or ``transport`` to plug one in.
+    ``token`` is sent as a bearer token, or ``auth`` gives one for each request (a
+    callable returning the token, or any ``httpx.Auth``). Give ``http_client`` to use
+    your own ``httpx.Client`` (it is then not closed here) or ``transport`` to plug one
+    in. ``retry`` says when a throttled request (429, 503) is sent again, honouring
+    ``Retry-After`` (``NO_RETRY`` never); ``sleep`` is how the client waits.
     """
 
     def __init__(
@@ -34,15 +45,21 @@ class Client:
         base_url: str,
         *,
         token: str | None = None,
+        auth: httpx.Auth | Callable[[], str] | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+        retry: Retry = Retry(),
+        sleep: Callable[[float], object] = time.sleep,
     ) -> None:
         self.session = Session(
             base_url,
             token=token,
+            auth=auth,
+            retry=retry,
+            sleep=sleep,
             timeout=timeout,
             headers=headers,
             http_client=http_client,
@@ -72,22 +89,31 @@ class Client:
 
 
 class AsyncClient:
-    """Asynchronous client of API version v1.0 (see :class:`Client`)."""
+    """Asynchronous client of API version v1.0 (see :class:`Client`).
+
+    ``auth`` may also be a coroutine function returning the token; ``sleep`` is awaited.
+    """
 
     def __init__(
         self,
         base_url: str,
         *,
         token: str | None = None,
+        auth: httpx.Auth | TokenProvider | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+        retry: Retry = Retry(),
+        sleep: Callable[[float], Awaitable[object]] = anyio.sleep,
     ) -> None:
         self.session = AsyncSession(
             base_url,
             token=token,
+            auth=auth,
+            retry=retry,
+            sleep=sleep,
             timeout=timeout,
             headers=headers,
             http_client=http_client,

@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 
 from financials_api._runtime.client import AsyncSession, Session, path_value
+from financials_api._runtime.query import request_params
 from financials_api.v1_0 import models as _models
 
 __all__ = ["AsyncCompanyClient", "CompanyClient"]
@@ -27,11 +28,18 @@ class CompanyClient:
         _body = self._session.call("GET", _path, params=params)
         return _models.Company.model_validate(_body or {})
 
-    def list(self, *, params: Mapping[str, str] | None = None) -> Iterator[_models.Company]:
+    def list(
+        self,
+        *,
+        select: Sequence[str] | None = None,
+        top: int | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Iterator[_models.Company]:
         """List companies. Retrieve a list of company objects."""
         _path = "/financials/companies"
 
-        for _item in self._session.paginate("GET", _path, params=params):
+        _params = request_params(params, {"$select": select, "$top": top})
+        for _item in self._session.paginate("GET", _path, params=_params):
             yield _models.Company.model_validate(_item)
 
 
@@ -51,10 +59,15 @@ class AsyncCompanyClient:
         return _models.Company.model_validate(_body or {})
 
     async def list(
-        self, *, params: Mapping[str, str] | None = None
+        self,
+        *,
+        select: Sequence[str] | None = None,
+        top: int | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> AsyncIterator[_models.Company]:
         """List companies. Retrieve a list of company objects."""
         _path = "/financials/companies"
 
-        async for _item in self._session.paginate("GET", _path, params=params):
+        _params = request_params(params, {"$select": select, "$top": top})
+        async for _item in self._session.paginate("GET", _path, params=_params):
             yield _models.Company.model_validate(_item)

@@ -9,10 +9,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from financials_api._runtime.client import AsyncSession, Session, path_value
+from financials_api._runtime.query import request_params
 from financials_api.v1_0 import models as _models
 
 __all__ = ["AsyncCustomerClient", "CustomerClient"]
@@ -65,7 +66,12 @@ class CustomerClient:
         self._session.request("DELETE", _path, params=params)
 
     def get(
-        self, *, company_id: str, customer_id: str, params: Mapping[str, str] | None = None
+        self,
+        *,
+        company_id: str,
+        customer_id: str,
+        select: Sequence[str] | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
         """Get customer. Retrieve the properties and relationships of a customer object."""
         _path = (
@@ -75,16 +81,27 @@ class CustomerClient:
             + path_value(customer_id)
         )
 
-        _body = self._session.call("GET", _path, params=params)
+        _params = request_params(params, {"$select": select})
+        _body = self._session.call("GET", _path, params=_params)
         return _models.Customer.model_validate(_body or {})
 
     def list(
-        self, *, company_id: str, params: Mapping[str, str] | None = None
+        self,
+        *,
+        company_id: str,
+        filter: str | None = None,
+        select: Sequence[str] | None = None,
+        top: int | None = None,
+        skip: int | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> Iterator[_models.Customer]:
         """List customers. Retrieve a list of customer objects."""
         _path = "/financials/companies/" + path_value(company_id) + "/customers"
 
-        for _item in self._session.paginate("GET", _path, params=params):
+        _params = request_params(
+            params, {"$filter": filter, "$select": select, "$top": top, "$skip": skip}
+        )
+        for _item in self._session.paginate("GET", _path, params=_params):
             yield _models.Customer.model_validate(_item)
 
     def update(
@@ -154,7 +171,12 @@ class AsyncCustomerClient:
         await self._session.request("DELETE", _path, params=params)
 
     async def get(
-        self, *, company_id: str, customer_id: str, params: Mapping[str, str] | None = None
+        self,
+        *,
+        company_id: str,
+        customer_id: str,
+        select: Sequence[str] | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
         """Get customer. Retrieve the properties and relationships of a customer object."""
         _path = (
@@ -164,16 +186,27 @@ class AsyncCustomerClient:
             + path_value(customer_id)
         )
 
-        _body = await self._session.call("GET", _path, params=params)
+        _params = request_params(params, {"$select": select})
+        _body = await self._session.call("GET", _path, params=_params)
         return _models.Customer.model_validate(_body or {})
 
     async def list(
-        self, *, company_id: str, params: Mapping[str, str] | None = None
+        self,
+        *,
+        company_id: str,
+        filter: str | None = None,
+        select: Sequence[str] | None = None,
+        top: int | None = None,
+        skip: int | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> AsyncIterator[_models.Customer]:
         """List customers. Retrieve a list of customer objects."""
         _path = "/financials/companies/" + path_value(company_id) + "/customers"
 
-        async for _item in self._session.paginate("GET", _path, params=params):
+        _params = request_params(
+            params, {"$filter": filter, "$select": select, "$top": top, "$skip": skip}
+        )
+        async for _item in self._session.paginate("GET", _path, params=_params):
             yield _models.Customer.model_validate(_item)
 
     async def update(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from financials_api._runtime.models import ApiModel
+from financials_api._runtime.models import ApiModel, Guid
 
 if TYPE_CHECKING:
     from financials_api.v1_0.models.customer import Customer
@@ -20,7 +20,7 @@ __all__ = ["Company"]
 class Company(ApiModel):
     """Represents a company in Dynamics 365 Business Central."""
 
-    id: str | None = Field(default=None, alias="id")
+    id: Guid | None = Field(default=None, alias="id")
     """The unique identifier of the company. Read-only."""
     system_version: str | None = Field(default=None, alias="systemVersion")
     """The version of the Business Central service that holds the company."""

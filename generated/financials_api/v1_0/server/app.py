@@ -4,16 +4,23 @@
 
 ``create_app(service)`` serves your implementation of ``Service``;
 ``app`` serves the in-memory one, e.g. ``uvicorn financials_api.v1_0.server.app:app``.
-Each router is imported on the first request that one of its routes may answer.
+Both serve the generated OpenAPI document at ``/openapi.json``. Each router is
+imported on the first request that one of its routes may answer.
 """
+
+from pathlib import Path
 
 from fastapi import FastAPI
 
+from financials_api._runtime.openapi import read_document, serve_document
 from financials_api._runtime.server import LazyApp, install_error_handlers
 from financials_api.v1_0.server.memory import InMemoryService
 from financials_api.v1_0.server.service import Service
 
-__all__ = ["app", "create_app"]
+__all__ = ["OPENAPI", "ROUTERS", "app", "create_app"]
+
+OPENAPI = Path(__file__).with_name("openapi.json")
+"""The OpenAPI document of this version (``docgen openapi --version v1.0``)."""
 
 ROUTERS: dict[str, tuple[str, ...]] = {
     "company": ("/financials/companies/{company_id}", "/financials/companies"),
@@ -36,6 +43,7 @@ def create_app(service: Service | None = None) -> FastAPI:
     )
     app.state.service = service if service is not None else InMemoryService()
     install_error_handlers(app)
+    serve_document(app, lambda: read_document(OPENAPI))
     return app
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from financials_api._runtime.query import NO_QUERY, Query
 from financials_api._runtime.server import Reply
 from financials_api._runtime.store import DocumentedReply, MemoryBase, Plan, Route, Seed
 from financials_api.beta import models as _models
@@ -109,13 +110,13 @@ class InMemoryCustomerService(MemoryBase, CustomerService):
     """The customer resource, kept in memory."""
 
     async def customer_get(
-        self, *, path: str, company_id: str, customer_id: str
+        self, *, path: str, company_id: str, customer_id: str, query: Query = NO_QUERY
     ) -> _models.Customer | Reply:
         """Get customer. Retrieve the properties and relationships of a customer object."""
-        return self.serve(PLANS["customer_get"], path, None)
+        return self.serve(PLANS["customer_get"], path, None, query=query)
 
     async def customer_list(
-        self, *, path: str, company_id: str
+        self, *, path: str, company_id: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Customer] | Reply:
         """List customers. Retrieve a list of customer objects."""
-        return self.serve(PLANS["customer_list"], path, None)
+        return self.serve(PLANS["customer_list"], path, None, query=query)

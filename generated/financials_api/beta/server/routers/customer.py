@@ -7,6 +7,7 @@ with the documented status."""
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from financials_api._runtime.query import query_of
 from financials_api._runtime.server import act_for, respond, route_path
 from financials_api.beta.server.services.customer import CustomerService
 
@@ -33,6 +34,7 @@ async def customer_get(
         path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,
+        query=query_of(request.query_params),
     )
     return respond(result, 200, request)
 
@@ -47,5 +49,6 @@ async def customer_list(
     result = await service.customer_list(
         path=route_path(request),
         company_id=company_id,
+        query=query_of(request.query_params),
     )
     return respond(result, 200, request)

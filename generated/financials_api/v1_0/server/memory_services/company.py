@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from financials_api._runtime.query import NO_QUERY, Query
 from financials_api._runtime.server import Reply
 from financials_api._runtime.store import DocumentedReply, MemoryBase, Plan, Route, Seed
 from financials_api.v1_0 import models as _models
@@ -77,6 +78,8 @@ class InMemoryCompanyService(MemoryBase, CompanyService):
         """Get company. Retrieve the properties and relationships of a company object."""
         return self.serve(PLANS["company_get"], path, None)
 
-    async def company_list(self, *, path: str) -> Sequence[_models.Company] | Reply:
+    async def company_list(
+        self, *, path: str, query: Query = NO_QUERY
+    ) -> Sequence[_models.Company] | Reply:
         """List companies. Retrieve a list of company objects."""
-        return self.serve(PLANS["company_list"], path, None)
+        return self.serve(PLANS["company_list"], path, None, query=query)

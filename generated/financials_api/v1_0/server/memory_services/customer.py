@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from financials_api._runtime.models import to_json
+from financials_api._runtime.query import NO_QUERY, Query
 from financials_api._runtime.server import Reply
 from financials_api._runtime.store import DocumentedReply, MemoryBase, Plan, Route, Seed
 from financials_api.v1_0 import models as _models
@@ -226,16 +227,16 @@ class InMemoryCustomerService(MemoryBase, CustomerService):
         return self.serve(PLANS["customer_delete"], path, None)
 
     async def customer_get(
-        self, *, path: str, company_id: str, customer_id: str
+        self, *, path: str, company_id: str, customer_id: str, query: Query = NO_QUERY
     ) -> _models.Customer | Reply:
         """Get customer. Retrieve the properties and relationships of a customer object."""
-        return self.serve(PLANS["customer_get"], path, None)
+        return self.serve(PLANS["customer_get"], path, None, query=query)
 
     async def customer_list(
-        self, *, path: str, company_id: str
+        self, *, path: str, company_id: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Customer] | Reply:
         """List customers. Retrieve a list of customer objects."""
-        return self.serve(PLANS["customer_list"], path, None)
+        return self.serve(PLANS["customer_list"], path, None, query=query)
 
     async def customer_update(
         self, *, path: str, company_id: str, customer_id: str, body: _models.Customer

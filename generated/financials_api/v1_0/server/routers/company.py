@@ -7,6 +7,7 @@ with the documented status."""
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from financials_api._runtime.query import query_of
 from financials_api._runtime.server import act_for, respond, route_path
 from financials_api.v1_0.server.services.company import CompanyService
 
@@ -43,5 +44,6 @@ async def company_list(
     """List companies. Retrieve a list of company objects."""
     result = await service.company_list(
         path=route_path(request),
+        query=query_of(request.query_params),
     )
     return respond(result, 200, request)

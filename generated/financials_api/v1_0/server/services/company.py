@@ -4,9 +4,11 @@
 # Do not edit: docgen overwrites this file; change the docs or the templates instead.
 """The service interface of the company resource: implement it to serve the API.
 
-Each method gets the path parameters and the validated body, and returns a
-model (or a list of models for a collection), None for no body, or a
-``Reply`` with plain JSON (and a status, when it is not the documented one).
+Each method gets the path parameters and the validated body (an upload as
+``Content``), the request's ``Query`` when its page documents query options,
+and each documented request header as a keyword; it returns a model (or a list of models for a collection),
+``Content`` for a body that is not JSON, None for no body, or a ``Reply``
+with plain JSON (and a status, when it is not the documented one).
 Raise ``NotFound`` for an unknown id (served as 404).
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 
+from financials_api._runtime.query import NO_QUERY, Query
 from financials_api._runtime.server import Reply
 from financials_api.v1_0 import models as _models
 
@@ -29,5 +32,7 @@ class CompanyService(abc.ABC):
         """Get company. Retrieve the properties and relationships of a company object."""
 
     @abc.abstractmethod
-    async def company_list(self, *, path: str) -> Sequence[_models.Company] | Reply:
+    async def company_list(
+        self, *, path: str, query: Query = NO_QUERY
+    ) -> Sequence[_models.Company] | Reply:
         """List companies. Retrieve a list of company objects."""
