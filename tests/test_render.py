@@ -179,7 +179,7 @@ def test_names_never_shadow_what_generated_modules_use(hostile: dict[str, str]) 
     client = hostile["financials_api/v1_0/client/__init__.py"]
     assert "self.sessions = _session_.SessionClient(self.session)" in client
     app = hostile["financials_api/v1_0/server/app.py"]
-    assert "include_routers(" in app
+    assert "app = LazyApp(" in app and "paths=ROUTERS," in app
 
 
 def test_hostile_placeholders_become_identifiers(hostile: dict[str, str]) -> None:

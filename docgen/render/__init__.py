@@ -226,7 +226,7 @@ def _version_jobs(
     yield job(functools.partial(r.client_init, ctx), f"the client's __init__.py {every}", span)
     yield job(functools.partial(r.service_union, ctx), f"the service interface {every}", span)
     yield job(functools.partial(r.memory_union, ctx), f"the in-memory service {every}", span)
-    yield job(functools.partial(r.app_module, ctx), f"the app {every}", span)
+    yield job(functools.partial(r.app_module, ctx, planner), f"the app {every}", span)
     yield job(functools.partial(r.openapi_document, ctx, planner), f"the OpenAPI document {every}", span)
     yield job(functools.partial(r.tests_conftest, ctx), f"the tests' conftest.py {every}", span)
 

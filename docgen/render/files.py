@@ -92,6 +92,15 @@ class ResourceNames:
     doc: str
 
 
+@dataclass(frozen=True, slots=True)
+class RouterPaths:
+    """A router module and the paths of its routes, for the version's app."""
+
+    module: str
+    paths: tuple[str, ...]
+    """Literals."""
+
+
 class Renderer:
     """Renders the files of one doc set; each method returns (relative path, unformatted text)."""
 
@@ -315,11 +324,23 @@ class Renderer:
         text = self._render("router.py.jinja", header=header(resource.pages), **context)
         return f"{self.package}/{ctx.module}/server/routers/{context['module']}.py", text
 
-    def app_module(self, ctx: VersionContext) -> tuple[str, str]:
+    def app_module(self, ctx: VersionContext, planner: ExamplePlanner) -> tuple[str, str]:
+        """The version's app; ``planner``: its routes include the paths only examples use,
+        decided across the version (so the file is made from every page of it)."""
+        routers = sorted(
+            (
+                RouterPaths(
+                    ctx.resource_module(resource),
+                    tuple(dict.fromkeys(r.route for op in resource.operations for r in ctx.operation_view(op).routes)),
+                )
+                for resource in planner.index.version.resources
+            ),
+            key=lambda router: router.module,
+        )
         text = self._render(
             "app.py.jinja",
             header=self._version_header(ctx),
-            resources=self._resources(ctx),
+            routers=routers,
             title=repr(f"{self.package} {ctx.version.name}"),
             version_literal=repr(ctx.version.name),
             **self._common(ctx),

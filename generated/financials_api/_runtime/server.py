@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import importlib
+from collections.abc import Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
 from .errors import ServiceError, odata_error
 from .query import absolute_links
@@ -23,6 +25,7 @@ __all__ = [
     "CALLER",
     "QUERY",
     "Content",
+    "LazyApp",
     "Reply",
     "act_for",
     "include_routers",
@@ -210,3 +213,112 @@ def include_routers(app: FastAPI, routers: Iterable[APIRouter]) -> None:
     (``/users/delta()``) wins over a parameter (``/users/{id}``) whichever router has it."""
     routes = [route for router in routers for route in router.routes]
     app.router.routes.extend(sorted(routes, key=_specificity))
+
+
+class _Node:
+    """A node of the tree of route paths, by segment."""
+
+    __slots__ = ("literal", "param", "rest", "routers")
+
+    def __init__(self) -> None:
+        self.literal: dict[str, _Node] = {}
+        self.param: _Node | None = None
+        self.rest: set[str] = set()
+        """Routers with a route whose ``{name:path}`` parameter matches what is left."""
+        self.routers: set[str] = set()
+        """Routers with a route ending here."""
+
+
+def _path_tree(paths: Mapping[str, Sequence[str]]) -> _Node:
+    root = _Node()
+    for router, templates in paths.items():
+        for template in templates:
+            node = root
+            for segment in template.split("/"):
+                if not segment:
+                    continue
+                if ":path}" in segment:
+                    node.rest.add(router)
+                    break
+                if "{" in segment:
+                    node.param = node.param or _Node()
+                    node = node.param
+                else:
+                    node = node.literal.setdefault(segment, _Node())
+            else:
+                node.routers.add(router)
+    return root
+
+
+def _routers_of(node: _Node, segments: list[str], at: int, found: set[str]) -> None:
+    found |= node.rest
+    if at == len(segments):
+        found |= node.routers
+        return
+    child = node.literal.get(segments[at])
+    if child is not None:
+        _routers_of(child, segments, at + 1, found)
+    if node.param is not None:
+        _routers_of(node.param, segments, at + 1, found)
+
+
+class LazyApp(FastAPI):
+    """A FastAPI app whose routers are imported on the first request one of their routes may answer.
+
+    ``routers``: the package of the router modules; ``paths``: each router module
+    and the paths of its routes. Building a router's routes builds the models of
+    their bodies, so an app of a thousand resources would take seconds to start;
+    this one starts in the time of the routers its first request needs. Routes are
+    served in the order :func:`include_routers` gives (whatever was imported
+    when), and ``app.routes`` (so the OpenAPI schema too) imports every router.
+    """
+
+    def __init__(
+        self, *, routers: str, paths: Mapping[str, Sequence[str]], **settings: Any
+    ) -> None:
+        super().__init__(**settings)
+        self._package = routers
+        self._paths = paths
+        self._tree: _Node | None = None
+        self._loaded: dict[str, list[BaseRoute]] = {}
+        self._own = list(self.router.routes)
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        self.include(self._paths)
+        return self.router.routes
+
+    def include(self, modules: Iterable[str]) -> None:
+        """Import the given router modules (those not imported yet) and serve their routes."""
+        new = sorted(set(modules) - self._loaded.keys())
+        if not new:
+            return
+        for module in new:
+            router: APIRouter = importlib.import_module(f"{self._package}.{module}").router
+            self._loaded[module] = list(router.routes)
+        order = {module: i for i, module in enumerate(self._paths)}
+        lazy = [
+            (_specificity(route), order[module], i, route)
+            for module, routes in self._loaded.items()
+            for i, route in enumerate(routes)
+        ]
+        lazy.sort(key=lambda item: item[:3])
+        known = {id(route) for route in self._own} | {id(item[3]) for item in lazy}
+        later = [route for route in self.router.routes if id(route) not in known]
+        self.router.routes[:] = [*self._own, *(item[3] for item in lazy), *later]
+
+    def routers_for(self, path: str) -> set[str]:
+        """The router modules with a route that may match ``path`` (a path inside the app)."""
+        if self._tree is None:
+            self._tree = _path_tree(self._paths)
+        found: set[str] = set()
+        _routers_of(self._tree, [segment for segment in path.split("/") if segment], 0, found)
+        return found
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            path: str = scope["path"]
+            root: str = scope.get("root_path", "")
+            inner = path[len(root) :] if root and path.startswith(root + "/") else path
+            self.include(self.routers_for(path) | self.routers_for(inner))
+        await super().__call__(scope, receive, send)

@@ -2,13 +2,23 @@
 # Do not edit: docgen overwrites this file; change the docs or the templates instead.
 """Every model of API version v1.0.
 
-Importing this package imports every model module and resolves the references
-between models (kept as strings in each module, to allow cycles).
+A model's module is imported the first time the model is named (``models.Name``
+or ``from financials_api.v1_0.models import Name``), together with the models its
+annotations reach, which are put into its module (there they are imported for
+type checkers only, to allow cycles). So an app answering a few requests
+imports the models of those requests, not every model of the version.
 """
 
-from financials_api.v1_0.models.company import Company
-from financials_api.v1_0.models.customer import Customer
-from financials_api.v1_0.models.postal_address_type import PostalAddressType
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from financials_api.v1_0.models.company import Company
+    from financials_api.v1_0.models.customer import Customer
+    from financials_api.v1_0.models.postal_address_type import PostalAddressType
 
 __all__ = [
     "Company",
@@ -16,11 +26,58 @@ __all__ = [
     "PostalAddressType",
 ]
 
-_NAMESPACE: dict[str, object] = {
-    "Company": Company,
-    "Customer": Customer,
-    "PostalAddressType": PostalAddressType,
+_MODULES: dict[str, str] = {
+    "Company": "company",
+    "Customer": "customer",
+    "PostalAddressType": "postal_address_type",
 }
-Company.model_rebuild(_types_namespace=_NAMESPACE)
-Customer.model_rebuild(_types_namespace=_NAMESPACE)
-PostalAddressType.model_rebuild(_types_namespace=_NAMESPACE)
+"""Each model's module."""
+
+_NAMES: dict[str, tuple[str, ...]] = {
+    "Company": ("Customer",),
+    "Customer": ("PostalAddressType",),
+}
+"""The models each model's annotations (and its base class) name."""
+
+
+def _reached(name: str) -> set[str]:
+    """The models that ``name``'s annotations reach, through its base classes too."""
+    found: set[str] = set()
+    todo = list(_NAMES.get(name, ()))
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(_NAMES.get(current, ()))
+    return found
+
+
+def __getattr__(name: str) -> type:
+    """The model ``name``, imported now with every model its annotations reach.
+
+    Each model imported is given, in its module, every model its annotations
+    reach (its base classes' annotations are read there too), so that pydantic
+    finds them when it builds the model on first use.
+    """
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    done = globals()
+    loaded: dict[str, type] = {}
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in loaded or current in done:
+            continue
+        module = importlib.import_module(f"{__name__}.{_MODULES[current]}")
+        loaded[current] = getattr(module, current)
+        todo.extend(_NAMES.get(current, ()))
+    for current, model in loaded.items():
+        namespace = vars(sys.modules[model.__module__])
+        for other in _reached(current):
+            namespace.setdefault(other, loaded[other] if other in loaded else done[other])
+    done.update(loaded)
+    return loaded[name]
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_MODULES])

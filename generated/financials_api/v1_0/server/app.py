@@ -4,7 +4,8 @@
 
 ``create_app(service)`` serves your implementation of ``Service``;
 ``app`` serves the in-memory one, e.g. ``uvicorn financials_api.v1_0.server.app:app``.
-Both serve the generated OpenAPI document at ``/openapi.json``.
+Both serve the generated OpenAPI document at ``/openapi.json``. Each router is
+imported on the first request that one of its routes may answer.
 """
 
 from pathlib import Path
@@ -12,31 +13,37 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from financials_api._runtime.openapi import read_document, serve_document
-from financials_api._runtime.server import include_routers, install_error_handlers
+from financials_api._runtime.server import LazyApp, install_error_handlers
 from financials_api.v1_0.server.memory import InMemoryService
 from financials_api.v1_0.server.service import Service
-from financials_api.v1_0.server.routers import company as _company
-from financials_api.v1_0.server.routers import customer as _customer
 
-__all__ = ["OPENAPI", "app", "create_app"]
+__all__ = ["OPENAPI", "ROUTERS", "app", "create_app"]
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 """The OpenAPI document of this version (``docgen openapi --version v1.0``)."""
 
+ROUTERS: dict[str, tuple[str, ...]] = {
+    "company": ("/financials/companies/{company_id}", "/financials/companies"),
+    "customer": (
+        "/financials/companies/{company_id}/customers",
+        "/financials/companies/{company_id}/customers/$ref",
+        "/financials/companies/{company_id}/customers/{customer_id}",
+    ),
+}
+"""Each module of ``financials_api.v1_0.server.routers`` and the paths of its routes."""
+
 
 def create_app(service: Service | None = None) -> FastAPI:
     """An app serving ``service`` (a fresh ``InMemoryService()`` when None)."""
-    app = FastAPI(title="financials_api v1.0", version="v1.0")
+    app = LazyApp(
+        routers="financials_api.v1_0.server.routers",
+        paths=ROUTERS,
+        title="financials_api v1.0",
+        version="v1.0",
+    )
     app.state.service = service if service is not None else InMemoryService()
     install_error_handlers(app)
     serve_document(app, lambda: read_document(OPENAPI))
-    include_routers(
-        app,
-        [
-            _company.router,
-            _customer.router,
-        ],
-    )
     return app
 
 
