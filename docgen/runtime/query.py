@@ -1,5 +1,3 @@
-{% import "macros.jinja" as m %}
-{{ m.header(header) }}
 """OData query options: read from a request into a :class:`Query`, and applied to
 JSON entities by the in-memory service (``$filter``, ``$orderby``, ``$count``,
 ``$skip``, ``$top`` with a next page link, ``$select``).
@@ -127,7 +125,9 @@ def _select(entity: Any, select: tuple[str, ...]) -> Any:
     wanted = {name.split("/", 1)[0].lower() for name in select} | _ALWAYS_SELECTED
     if "*" in wanted:
         return entity
-    return {key: value for key, value in entity.items() if key.startswith("@") or key.lower() in wanted}
+    return {
+        key: value for key, value in entity.items() if key.startswith("@") or key.lower() in wanted
+    }
 
 
 def apply_entity(entity: Any, query: Query) -> Any:
@@ -158,10 +158,18 @@ def _property(entity: Any, path: str) -> Any:
 def _order(items: list[Any], orderby: tuple[str, ...]) -> list[Any]:
     for term in reversed(orderby):  # a stable sort per term, least significant first
         words = term.split()
-        if not words or len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
-            raise BadRequest(f"cannot read the $orderby term {term!r} (expected 'property [asc|desc]')")
+        if (
+            not words
+            or len(words) > 2
+            or (len(words) == 2 and words[1].lower() not in ("asc", "desc"))
+        ):
+            raise BadRequest(
+                f"cannot read the $orderby term {term!r} (expected 'property [asc|desc]')"
+            )
         descending = len(words) == 2 and words[1].lower() == "desc"
-        items = sorted(items, key=lambda item: _sort_key(_property(item, words[0])), reverse=descending)
+        items = sorted(
+            items, key=lambda item: _sort_key(_property(item, words[0])), reverse=descending
+        )
     return items
 
 
@@ -184,7 +192,9 @@ def _next_link(path: str, query: Query, skip: int) -> str:
     if query.top is not None:
         params["$top"] = str(query.top)
     params["$skip"] = str(skip)
-    return quote(path, safe="/:@!$&'()*+,;=") + "?" + urlencode(params, safe="$,'()/", quote_via=quote)
+    return (
+        quote(path, safe="/:@!$&'()*+,;=") + "?" + urlencode(params, safe="$,'()/", quote_via=quote)
+    )
 
 
 def apply_list(items: list[Any], query: Query, path: str) -> dict[str, Any]:
@@ -233,7 +243,9 @@ def absolute_links(body: Any, base_url: str) -> Any:
     return body
 
 
-def request_params(params: Mapping[str, str] | None, options: Mapping[str, object]) -> dict[str, str] | None:
+def request_params(
+    params: Mapping[str, str] | None, options: Mapping[str, object]
+) -> dict[str, str] | None:
     """A client's query parameters: ``params`` and the typed options that were given
     (lists joined with ``,``, booleans as ``true``/``false``), the typed ones winning."""
     found = dict(params or {})

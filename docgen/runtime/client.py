@@ -1,5 +1,3 @@
-{% import "macros.jinja" as m %}
-{{ m.header(header) }}
 """HTTP sessions used by the generated clients: base URL, authentication (a bearer
 token, a token provider or any ``httpx.Auth``), timeout, JSON and content bodies
 (uploads from bytes, files or iterators; downloads as bytes or a stream), retries
@@ -208,7 +206,9 @@ class TokenAuth(httpx.Auth):
     def __init__(self, provider: TokenProvider) -> None:
         self._provider = provider
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
         token = self._provider()
         if inspect.isawaitable(token):
             if inspect.iscoroutine(token):
@@ -227,9 +227,7 @@ class TokenAuth(httpx.Auth):
         yield request
 
 
-def _auth(
-    token: str | None, auth: httpx.Auth | TokenProvider | None
-) -> httpx.Auth | None:
+def _auth(token: str | None, auth: httpx.Auth | TokenProvider | None) -> httpx.Auth | None:
     if auth is not None and token:
         raise TypeError("give either token or auth, not both")
     if auth is None or isinstance(auth, httpx.Auth):

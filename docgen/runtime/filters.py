@@ -1,5 +1,3 @@
-{% import "macros.jinja" as m %}
-{{ m.header(header) }}
 """``$filter`` expressions: a small parser and an evaluator over JSON entities.
 
 The subset served: comparisons (``eq``, ``ne``, ``gt``, ``lt``, ``ge``, ``le``),
@@ -131,7 +129,9 @@ class _Parser:
     def expect(self, text: str) -> None:
         token = self.take()
         if token.text != text:
-            raise FilterError(f"expected {text!r} at character {token.at + 1}, found {token.text!r}")
+            raise FilterError(
+                f"expected {text!r} at character {token.at + 1}, found {token.text!r}"
+            )
 
     def nested(self) -> None:
         self.depth += 1
@@ -204,7 +204,11 @@ class _Parser:
         lowered = token.text.lower()
         if lowered in _LITERALS:
             return _Literal(_LITERALS[lowered])
-        if lowered in _COMPARISONS or lowered in ("and", "or", "not") or lowered in _UNSUPPORTED_OPERATORS:
+        if (
+            lowered in _COMPARISONS
+            or lowered in ("and", "or", "not")
+            or lowered in _UNSUPPORTED_OPERATORS
+        ):
             raise FilterError(f"expected a value at character {token.at + 1}, found {token.text!r}")
         nxt = self.peek()
         if nxt is not None and nxt.text == "(":
@@ -252,7 +256,9 @@ def _lookup(entity: Any, parts: tuple[str, ...]) -> Any:
             value = value[part]
             continue
         lowered = part.lower()
-        value = next((v for k, v in value.items() if isinstance(k, str) and k.lower() == lowered), None)
+        value = next(
+            (v for k, v in value.items() if isinstance(k, str) and k.lower() == lowered), None
+        )
     return value
 
 
@@ -265,7 +271,9 @@ def _compare(op: str, left: Any, right: Any) -> bool:
         return bool(left == right) and (_number(left) == _number(right))
     if op == "ne":
         return not _compare("eq", left, right)
-    if not ((_number(left) and _number(right)) or (isinstance(left, str) and isinstance(right, str))):
+    if not (
+        (_number(left) and _number(right)) or (isinstance(left, str) and isinstance(right, str))
+    ):
         return False  # null, or values of different types, are not ordered
     if op == "gt":
         return bool(left > right)
@@ -283,7 +291,11 @@ def _value(node: _Node, entity: Mapping[str, Any]) -> Any:
         return _lookup(entity, node.parts)
     if isinstance(node, _Call):
         text, prefix = (_value(arg, entity) for arg in node.args)
-        return isinstance(text, str) and isinstance(prefix, str) and text.lower().startswith(prefix.lower())
+        return (
+            isinstance(text, str)
+            and isinstance(prefix, str)
+            and text.lower().startswith(prefix.lower())
+        )
     if isinstance(node, _Not):
         return not _truth(node.operand, entity)
     if node.op == "and":

@@ -1,5 +1,3 @@
-{% import "macros.jinja" as m %}
-{{ m.header(header) }}
 """Errors shared by the generated clients and servers.
 
 Clients raise :class:`ApiError` for every response with a status of 400 or more;

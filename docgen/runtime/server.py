@@ -1,5 +1,3 @@
-{% import "macros.jinja" as m %}
-{{ m.header(header) }}
 """Helpers of the generated FastAPI apps: replies, OData error bodies, route order."""
 
 from __future__ import annotations
@@ -273,7 +271,9 @@ class LazyApp(FastAPI):
     when), and ``app.routes`` (so the OpenAPI schema too) imports every router.
     """
 
-    def __init__(self, *, routers: str, paths: Mapping[str, Sequence[str]], **settings: Any) -> None:
+    def __init__(
+        self, *, routers: str, paths: Mapping[str, Sequence[str]], **settings: Any
+    ) -> None:
         super().__init__(**settings)
         self._package = routers
         self._paths = paths

@@ -1,5 +1,3 @@
-{% import "macros.jinja" as m %}
-{{ m.header(header) }}
 """The base class of every generated model, and the types of its fields.
 
 OData types are Python types: ``Edm.Guid`` is :class:`uuid.UUID`,

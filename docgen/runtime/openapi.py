@@ -1,5 +1,3 @@
-{% import "macros.jinja" as m %}
-{{ m.header(header) }}
 """The OpenAPI documents the generated apps serve at ``/openapi.json``.
 
 Each version's document is generated beside its app (``server/openapi.json``, the
@@ -39,7 +37,9 @@ def serve_document(app: FastAPI, document: Callable[[], dict[str, Any]]) -> None
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def combine_documents(title: str, parts: Sequence[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
+def combine_documents(
+    title: str, parts: Sequence[tuple[str, str, dict[str, Any]]]
+) -> dict[str, Any]:
     """One document of the versions' documents, ``(mount path, version module, document)``
     each: paths under their mount path, schema names and operation ids after the version
     module (the versions define the same names differently)."""

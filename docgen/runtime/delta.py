@@ -1,5 +1,3 @@
-{% import "macros.jinja" as m %}
-{{ m.header(header) }}
 """Delta queries on the client side: every page of a round, and the link to resume from.
 
 A delta function answers with pages joined by ``@odata.nextLink``; the last page

@@ -1,5 +1,3 @@
-{% import "macros.jinja" as m %}
-{{ m.header(header) }}
 """The in-memory store behind every generated ``InMemoryService``.
 
 Entities are plain JSON objects kept per concrete collection path (e.g.
@@ -181,7 +179,11 @@ class Plan:
 def _pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^{}]*\})", template)
     regex = "".join(
-        ("(.+?)" if index and parts[index - 1].endswith(":") else "([^/]+)") if index % 2 else re.escape(part)
+        (
+            ("(.+?)" if index and parts[index - 1].endswith(":") else "([^/]+)")
+            if index % 2
+            else re.escape(part)
+        )
         for index, part in enumerate(parts)
     )
     return re.compile(f"^{regex}/?$", re.IGNORECASE)
@@ -351,7 +353,9 @@ class MemoryBase:
         store = self.store
         if route.action == "create":
             defaults = documented_body(replies, body)
-            return Reply(store.create(collection, body, server_times=plan.server_times, defaults=defaults))
+            return Reply(
+                store.create(collection, body, server_times=plan.server_times, defaults=defaults)
+            )
         if route.action == "list":
             if query is None and not plan.delta:
                 return Reply(store.page(collection))
@@ -361,7 +365,9 @@ class MemoryBase:
         if route.action == "update":
             return Reply(store.update(collection, key, body))
         if route.action == "replace":
-            return Reply(store.replace(collection, key, body, defaults=documented_body(replies, body)))
+            return Reply(
+                store.replace(collection, key, body, defaults=documented_body(replies, body))
+            )
         if route.action == "delete":
             store.delete(collection, key)
             return Reply(None)

@@ -1,5 +1,3 @@
-{% import "macros.jinja" as m %}
-{{ m.header(header) }}
 """Support for the generated tests: run each documented example against an app.
 
 In-process (the default) a test gets a fresh app over a fresh in-memory store
@@ -107,13 +105,15 @@ def assert_shape(actual: Any, documented: Any) -> None:
 
 def assert_echo(actual: Any, request: Any, documented: Any) -> None:
     """Values the documented response echoes from the request are echoed back."""
-    if not (isinstance(actual, dict) and isinstance(request, dict) and isinstance(documented, dict)):
+    if not (
+        isinstance(actual, dict) and isinstance(request, dict) and isinstance(documented, dict)
+    ):
         return
     for key, value in request.items():
         if key in documented and documented[key] == value:
-            assert key in actual and actual[key] == value, (
-                f"{key!r}: sent {value!r}, documented as echoed, got {actual.get(key)!r}"
-            )
+            assert (
+                key in actual and actual[key] == value
+            ), f"{key!r}: sent {value!r}, documented as echoed, got {actual.get(key)!r}"
 
 
 def live_base_url(version: str) -> str:
@@ -210,9 +210,9 @@ class Harness:
         assert received == media_type, f"content type {received!r}, documented {media_type!r}"
         assert response.content, "the documented response has a body, the response has none"
         if not self.live:
-            assert response.content == text.encode("utf-8"), (
-                f"body {response.content[:200]!r}, documented {text[:200]!r}"
-            )
+            assert response.content == text.encode(
+                "utf-8"
+            ), f"body {response.content[:200]!r}, documented {text[:200]!r}"
 
     def _record(self, response: httpx.Response) -> None:
         self.responses.append(response)
@@ -260,9 +260,9 @@ class Harness:
         """
         assert self.responses, "the client sent no request"
         response = self.responses[0]
-        assert response.status_code == status, (
-            f"status {response.status_code}, documented {status}: {response.text[:500]}"
-        )
+        assert (
+            response.status_code == status
+        ), f"status {response.status_code}, documented {status}: {response.text[:500]}"
         if 300 <= status < 400 or location:
             assert response.headers.get("location"), "a documented Location header is missing"
         if not has_body:
@@ -273,4 +273,3 @@ class Harness:
         actual = response.json()
         assert_shape(actual, body)
         assert_echo(actual, request, body)
-

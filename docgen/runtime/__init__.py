@@ -1,0 +1,1 @@
+"""Runtime support of the generated code (the same for every doc set)."""
