@@ -7,7 +7,7 @@ hand. Four kinds of entries:
 * ``page``: a page's parse result, keyed by the page's bytes, path, default
   version, docgen's version and the source of docgen's parser;
 * ``render``: one output file before formatting, keyed by what the file is made
-  from (see :mod:`docgen.incremental`), the templates and docgen's source;
+  from (see :mod:`docgen.produce`), the templates and docgen's source;
 * ``format``: black's output, keyed by black's input, black's version and mode;
 * ``run``: a whole run, keyed by every page and setting: the diagnostics and the
   list of output files, so that a run with nothing changed parses nothing.

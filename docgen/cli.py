@@ -38,7 +38,7 @@ from docgen.serialize import FORMAT, dumps, to_json
 if TYPE_CHECKING:
     from docgen._progress import Progress, Timings
     from docgen.cache import Cache
-    from docgen.incremental import Outcome
+    from docgen.produce import Outcome
     from docgen.render import RenderError
 
 __all__ = ["EXIT_DRIFT", "EXIT_ERROR", "EXIT_OK", "codes_markdown", "main"]
@@ -511,7 +511,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 def _produce(config: Config, args: argparse.Namespace, run: _Run) -> tuple[Outcome, list[Diagnostic]]:
     """The run's outcome, and the diagnostics reported (those the user asked for)."""
-    from docgen.incremental import produce
+    from docgen.produce import produce
 
     try:
         outcome = produce(config, jobs=run.jobs, cache=run.cache, progress=run.progress, timings=run.timings)
@@ -571,13 +571,13 @@ def _os_error(error: OSError, out: Path) -> int:
 
 
 def _cache_folder(config: Config) -> Path:
-    from docgen.incremental import cache_folder
+    from docgen.produce import cache_folder
 
     return cache_folder(config)
 
 
 def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
-    from docgen.incremental import output_matches
+    from docgen.produce import output_matches
 
     outcome, reported = _produce(config, args, run)
     failing = _failing(reported, args.strict)
@@ -587,7 +587,7 @@ def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
     with run.stage("write"):
         done = output_matches(config.out, outcome.manifest, run.cache)
     if done:
-        report = WriteReport(unchanged=outcome.manifest.count("\n"))
+        report = WriteReport(unchanged=sum(1 for line in outcome.manifest.splitlines() if not line.startswith("#")))
     else:
         files = outcome.files
         run.progress.clear()
@@ -634,7 +634,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
-    from docgen.incremental import output_matches
+    from docgen.produce import output_matches
 
     outcome, reported = _produce(config, args, run)
     failing = _failing(reported, args.strict)

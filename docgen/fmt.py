@@ -1,19 +1,27 @@
-"""Formatting of generated Python with black, in-process, with a fixed mode.
+"""Formatting of generated Python, in one place: black (the default) or ruff's formatter.
 
 The mode is explicit and never read from a configuration file on disk, so the
 same input gives the same output on every machine; formatting twice changes
-nothing (black's own stability guarantee, checked by the tests).
+nothing (the formatters' stability guarantee, checked by the tests).
 
-black is imported on the first call of :func:`format_python` only: a run that
-formats nothing (every file found in the cache or the output folder's manifest)
-never loads it. :func:`formatter` names black's version and the mode without
-importing it; the manifest records it, so that a file formatted by another
-version or mode is never taken for this one's output.
+:attr:`Formatter.name` names the formatter, its version and the mode without
+importing the formatter (the manifest records it); :attr:`Formatter.key` adds
+this module and is part of every formatted file's cache key, so a file formatted
+by another formatter, version or mode is never taken for this one's output.
+
+:func:`same_code` tells, without formatting, whether a file holds the code and
+the comments of a rendered text (what the formatter keeps): how ``check``
+verifies a file whose formatted text no cache holds.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,44 +29,161 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import black
 
-__all__ = ["LINE_LENGTH", "TARGET", "format_python", "formatter", "mode"]
+    from docgen.config import Config
+
+__all__ = ["LINE_LENGTH", "TARGET", "Formatter", "formatter_of", "same_code"]
 
 LINE_LENGTH = 100
 TARGET = "py311"
-"""black's target version (a :class:`black.mode.TargetVersion` name, lower case)."""
+"""The target Python version (black's :class:`black.mode.TargetVersion` name, lower case)."""
+POOL_MIN = 16
+"""Fewer texts than this are formatted by black in this process."""
+_CHUNK_CHARS = 200_000
+"""About this much text per task sent to a worker."""
 
 
 @cache
-def mode() -> black.Mode:
-    """The one black mode used for every generated file."""
+def _module_digest() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+class Formatter:
+    """black, in-process (in a pool of processes for many texts)."""
+
+    kind = "black"
+
+    @property
+    def name(self) -> str:
+        """``black 26.10.1, line length 100, target py311``: what the manifest records."""
+        from docgen.cache import dist_version
+
+        return f"{self.kind} {dist_version(self.kind)}, line length {LINE_LENGTH}, target {TARGET}"
+
+    @property
+    def key(self) -> str:
+        """What formatted text depends on besides its input: :attr:`name` and this module."""
+        return f"{self.name}, docgen.fmt {_module_digest()}"
+
+    def format(self, text: str) -> str:
+        """``text`` formatted. The renderer has compiled it; should the formatter still
+        refuse it (a construct it cannot format), the text is kept as rendered: valid
+        Python, only not formatted. The outcome is the same on every run."""
+        return _black(text)
+
+    def format_all(self, texts: Sequence[str], jobs: int) -> Iterator[tuple[int, str]]:
+        """(index, formatted text) of each of ``texts``, in ``jobs`` processes, as they are done."""
+        if jobs <= 1 or len(texts) < POOL_MIN:
+            for index, text in enumerate(texts):
+                yield index, self.format(text)
+            return
+        from docgen.pipeline import pool
+
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # biggest first: no straggler
+        chunks = list(_chunks(order, texts))
+        with pool(jobs) as executor:
+            for chunk, done in zip(chunks, executor.map(_black_chunk, [[texts[i] for i in c] for c in chunks])):
+                yield from zip(chunk, done)
+
+
+class RuffFormatter(Formatter):
+    """ruff's formatter (black-compatible), one ruff process for many texts."""
+
+    kind = "ruff"
+
+    def format(self, text: str) -> str:
+        return next(iter(self.format_all([text], 1)))[1]
+
+    def format_all(self, texts: Sequence[str], jobs: int) -> Iterator[tuple[int, str]]:
+        if not texts:
+            return
+        from ruff.__main__ import find_ruff_bin
+
+        with tempfile.TemporaryDirectory(prefix="docgen-format-") as folder:
+            files = [Path(folder) / f"{index:06d}.py" for index in range(len(texts))]
+            for file, text in zip(files, texts):
+                file.write_text(text, encoding="utf-8", newline="")
+            command = [os.fsdecode(find_ruff_bin()), "format", "--isolated", "--no-cache", "--quiet"]
+            command += ["--line-length", str(LINE_LENGTH), "--target-version", TARGET, folder]
+            # a file ruff cannot format is left as it was: kept as rendered, like black's refusals
+            subprocess.run(command, check=False, capture_output=True, stdin=subprocess.DEVNULL)
+            for index, file in enumerate(files):
+                yield index, file.read_text(encoding="utf-8")
+
+
+def formatter_of(config: Config) -> Formatter:
+    """The formatter the settings choose."""
+    return RuffFormatter() if config.formatter == "ruff" else Formatter()
+
+
+@cache
+def _mode() -> black.Mode:
     import black
     from black.mode import TargetVersion
 
     return black.Mode(target_versions={TargetVersion[TARGET.upper()]}, line_length=LINE_LENGTH)
 
 
-@cache
-def formatter() -> str:
-    """What formatted text depends on besides its input: black's version, the mode and this module.
-
-    For example ``black 26.10.1, line length 100, target py311, docgen.fmt 1a2b3c4d5e6f``.
-    """
-    from docgen.cache import dist_version
-
-    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    return f"black {dist_version('black')}, line length {LINE_LENGTH}, target {TARGET}, docgen.fmt {source}"
-
-
-def format_python(text: str) -> str:
-    """``text`` formatted by black in :func:`mode`.
-
-    The renderer has compiled ``text`` already; should black still refuse it (a
-    construct black cannot format, a bug of black's), the text is kept as rendered:
-    valid Python, only not formatted. The outcome is the same on every run.
-    """
+def _black(text: str) -> str:
     import black
 
     try:
-        return black.format_str(text, mode=mode())
+        return black.format_str(text, mode=_mode())
     except Exception:  # black's own failure on valid Python: keep the valid text
         return text
+
+
+def _black_chunk(texts: list[str]) -> list[str]:
+    import gc
+
+    gc.enable()  # a worker forked while the parent had it off
+    return [_black(text) for text in texts]
+
+
+def _chunks(order: list[int], texts: Sequence[str]) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    size = 0
+    for index in order:
+        chunk.append(index)
+        size += len(texts[index])
+        if size >= _CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+# --------------------------------------------------------------------- verification
+
+_TOKENS = re.compile(
+    r"""(?:[rRbBuUfF]{0,2})(?:'\'\'(?:\\.|[^\\])*?'\'\'|\"\"\"(?:\\.|[^\\])*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")"""
+    r"|(#[^\n]*)"
+)
+"""A string literal (any prefix, any quotes), or a comment (group 1): scanned left to
+right, a ``#`` inside a string is part of the string, and every comment is found."""
+_SPACE = re.compile(r"\s+")
+
+
+def _comments(text: str) -> list[str]:
+    """The comments of a module, in order, without whitespace (which formatters change)."""
+    return [_SPACE.sub("", found[1]) for found in _TOKENS.finditer(text) if found[1] is not None]
+
+
+def same_code(rendered: str, candidate: str) -> bool:
+    """Whether ``candidate`` holds the code and comments of ``rendered``: the same syntax
+    tree (docstrings compared as the formatters re-indent them) and the same comments.
+
+    A formatter's output for ``rendered`` always does; a file with a line of code,
+    a comment or a string changed never does. Only layout (line breaks, spaces,
+    parentheses, quotes, trailing commas) may differ. Never raises.
+    """
+    if rendered == candidate:
+        return True
+    if _comments(rendered) != _comments(candidate):
+        return False
+    try:
+        import black
+
+        black.assert_equivalent(rendered, candidate)
+    except Exception:
+        return False
+    return True

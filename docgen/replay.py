@@ -4,15 +4,18 @@ test sends and expects a stand-in of the type instead)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from docgen.diagnostics import Diagnostic, diag
 from docgen.model import DocSet, Example
 
 
-def _verdicts(docset: DocSet) -> Iterator[tuple[Example, str | None, tuple[str, ...]]]:
-    """Each example with None (replayed) or the reason it is not (the renderer's own rule),
-    and the values of its bodies that its test replaces with stand-ins."""
+def _verdicts(
+    docset: DocSet, pages: Collection[str] | None = None
+) -> Iterator[tuple[Example, str | None, tuple[str, ...]]]:
+    """Each example (of ``pages`` only, when given) with None (replayed) or the reason it is
+    not (the renderer's own rule), and the values of its bodies that its test replaces with
+    stand-ins."""
     from docgen.render.conform import TypeIndex
     from docgen.render.examples import fitted, replayable
 
@@ -20,6 +23,8 @@ def _verdicts(docset: DocSet) -> Iterator[tuple[Example, str | None, tuple[str, 
         index = TypeIndex(version)
         for resource in version.resources:
             for op in resource.operations:
+                if pages is not None and op.source.path not in pages:
+                    continue
                 for example in op.examples:
                     reason = replayable(example, op, index)
                     stand_ins = fitted(example, op, index).stand_ins if reason is None else ()
@@ -30,11 +35,11 @@ _SHOWN = 3
 """Stand-ins named in one DG312 message."""
 
 
-def replay_diagnostics(docset: DocSet) -> list[Diagnostic]:
+def replay_diagnostics(docset: DocSet, pages: Collection[str] | None = None) -> list[Diagnostic]:
     """One info diagnostic per example without a generated test, one warning per replayed
-    example whose values do not all fit their types."""
+    example whose values do not all fit their types (of the examples of ``pages``, when given)."""
     found = []
-    for example, reason, stand_ins in _verdicts(docset):
+    for example, reason, stand_ins in _verdicts(docset, pages):
         if reason is not None:
             found.append(diag("DG308", f"example {example.name!r} is not replayed: {reason}", example.source))
         elif stand_ins:

@@ -8,7 +8,7 @@ goes on and hands them over as one batch afterwards (a batch closes 50 ms after 
 last new change, 1.6 s at most). So a burst of saves makes one run or two, a save
 never cuts a run short, and Ctrl-C during a run leaves the output folder old or new
 (:func:`docgen.output.write_tree` undoes a half-made write). After each run the
-collector runs in full: a run's cyclic garbage, made while :mod:`docgen.incremental`
+collector runs in full: a run's cyclic garbage, made while :mod:`docgen.produce`
 keeps the model frozen, would otherwise pile up run after run (about 1 MB a run).
 
 The server is uvicorn in a child process, given a socket bound here once: while it
@@ -75,7 +75,7 @@ class Targets:
 
     @classmethod
     def of(cls, config: Config) -> Targets:
-        from docgen.incremental import cache_folder
+        from docgen.produce import cache_folder
 
         out = Path(os.path.abspath(config.out))
         return cls(

@@ -12,14 +12,15 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from docgen.cli import codes_markdown, main
 from docgen.config import Config
+from docgen.diagnostics import Diagnostic, SourceSpan
 from docgen.model import DocSet
 from docgen.output import MANIFEST
+from docgen.plan import FileSpec, Inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,27 +111,26 @@ DELETE_PAGE = DELETE_PAGE.split("``` http\nHTTP/1.1 200 OK")[0] + "``` http\nHTT
 TODO_PERMISSIONS = "|Application|Widgets.Read.All|"
 
 
-def fake_render(docset: DocSet, config: Config) -> dict[str, str]:
+def fake_plan(docset: DocSet, config: Config) -> tuple[list[FileSpec], list[Diagnostic]]:
     """One small file per resource and per type: enough to see what changed."""
-    files = {f"{config.package}/__init__.py": ""}
+    specs = [FileSpec(f"{config.package}/__init__.py", "document", None, lambda: "", Inputs(), "init", SourceSpan(".", 1))]
     for version in docset.versions:
         folder = f"{config.package}/{version.name.replace('.', '_')}"
         for resource in version.resources:
-            lines = [f"{op.method} {op.path} ({op.kind})\n" for op in resource.operations]
-            files[f"{folder}/{resource.name}_routes.txt"] = "".join(lines)
+            lines = "".join(f"{op.method} {op.path} ({op.kind})\n" for op in resource.operations)
+            path = f"{folder}/{resource.name}_routes.txt"
+            specs.append(FileSpec(path, "document", None, lambda lines=lines: lines, Inputs(pages=resource.pages, interface=version.name), path, SourceSpan(".", 1)))
         for typedef in version.types:
-            lines = [f"{p.name}: {p.type}\n" for p in typedef.properties]
-            files[f"{folder}/{typedef.name.rsplit('.', 1)[-1]}_model.txt"] = "".join(lines)
-    return files
+            lines = "".join(f"{p.name}: {p.type}\n" for p in typedef.properties)
+            path = f"{folder}/{typedef.name.rsplit('.', 1)[-1]}_model.txt"
+            specs.append(FileSpec(path, "document", None, lambda lines=lines: lines, Inputs(pages=(typedef.source.path,), interface=version.name), path, typedef.source))
+    return sorted(specs, key=lambda spec: spec.path), []
 
 
 @pytest.fixture
 def fake_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
-    import docgen.render.conform  # noqa: F401  (replay reads it; loaded before the stand-in hides the package)
-
-    module = ModuleType("docgen.render")
-    module.render = fake_render  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "docgen.render", module)
+    """Small text files instead of the real output (the real one is tested elsewhere)."""
+    monkeypatch.setattr("docgen.plan.plan_files", fake_plan)
 
 
 @pytest.fixture

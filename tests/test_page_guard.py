@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,12 +103,24 @@ def docset_of(folder: Path) -> DocSet:
 
 
 def break_the_router(monkeypatch: pytest.MonkeyPatch) -> None:
-    from docgen.render.files import Renderer
+    from docgen.render.files import FileViews
 
-    def router_module(self: Renderer, ctx: object, resource: object) -> tuple[str, str]:
+    def router(self: FileViews, ctx: object, resource: object) -> dict[str, object]:
         raise KeyError("no such view")
 
-    monkeypatch.setattr(Renderer, "router_module", router_module)
+    monkeypatch.setattr(FileViews, "router", router)
+
+
+def change_template_output(monkeypatch: pytest.MonkeyPatch, template: str, change: Callable[[str], str]) -> None:
+    from docgen.render import Templates
+
+    real = Templates.render
+
+    def render(self: Templates, name: str, view: dict[str, Any]) -> str:
+        text = real(self, name, view)
+        return change(text) if name == template else text
+
+    monkeypatch.setattr(Templates, "render", render)
 
 
 def test_a_renderer_exception_costs_its_file_only(real_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -120,7 +134,7 @@ def test_a_renderer_exception_costs_its_file_only(real_project: Path, monkeypatc
     assert set(whole) - set(files) == {"shop/v1_0/server/routers/widget.py"}
     (problem,) = problems
     assert problem.code == "DG501" and problem.span.path in ("v1.0/api/widget-delete.md", "v1.0/api/widget-get.md")
-    assert problem.message.startswith("docgen bug while rendering the router of widget, also made from v1.0/api/")
+    assert problem.message.startswith("docgen bug while rendering the router of widget: ")
     assert problem.message.endswith(": KeyError: 'no such view'; please report it; left out")
     with pytest.raises(RenderError) as raised:  # a caller that takes no problems is told
         render_unformatted(docset, Config(package="shop"))
@@ -143,15 +157,8 @@ def test_a_file_that_would_not_be_valid_python_is_left_out(
     real_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from docgen.render import render_unformatted
-    from docgen.render.files import Renderer
 
-    real = Renderer.model_module
-
-    def model_module(self: Renderer, ctx: object, typedef: object) -> tuple[str, str]:
-        path, text = real(self, ctx, typedef)  # type: ignore[arg-type]
-        return path, text + "\ndef broken(:\n    pass\n"
-
-    monkeypatch.setattr(Renderer, "model_module", model_module)
+    change_template_output(monkeypatch, "model.py.jinja", lambda text: text + "\ndef broken(:\n    pass\n")
     docset = docset_of(real_project / "docs")
     (widget,) = docset.versions[0].types
     problems: list[Diagnostic] = []
@@ -167,9 +174,8 @@ def test_a_file_that_would_not_be_valid_python_is_left_out(
 
 def test_a_warning_from_the_compiler_counts_as_invalid(real_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from docgen.render import render_unformatted
-    from docgen.render.files import Renderer
 
-    monkeypatch.setattr(Renderer, "root_conftest", lambda self: ("conftest.py", 'PATTERN = "\\d+"\n'))
+    change_template_output(monkeypatch, "root_conftest.py.jinja", lambda text: 'PATTERN = "\\d+"\n')
     problems: list[Diagnostic] = []
     files = render_unformatted(docset_of(real_project / "docs"), Config(package="shop"), problems=problems)
     assert "conftest.py" not in files

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from docgen.config import Config
-from docgen.fmt import format_python
+from docgen.fmt import Formatter
+
+format_python = Formatter().format
 from docgen.render import builtin_templates, render, replayable
 from docgen.render.conform import TypeIndex
 from docgen.render.examples import fitted

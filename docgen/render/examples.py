@@ -29,6 +29,7 @@ __all__ = [
     "fitted",
     "plan_of",
     "replayable",
+    "route_key",
     "uploads",
 ]
 
@@ -478,6 +479,13 @@ def _shape(template: PathTemplate, segments: int) -> tuple[str, ...]:
     )
 
 
+def route_key(operation: Operation) -> tuple[str, tuple[str, ...]]:
+    """The method and path shape of an operation's own request line: operations with the
+    same key are served by one handler (and answer from each other's examples)."""
+    template = PathTemplate.parse(operation.path)
+    return operation.method.upper(), _shape(template, len(template.segments()))
+
+
 class ExamplePlanner:
     """Seeds, replies and tests for the examples of one API version."""
 
@@ -486,9 +494,7 @@ class ExamplePlanner:
         self.served = served_paths(index.version)
         self.routes: dict[tuple[str, tuple[str, ...]], list[Operation]] = {}
         for op in operations:
-            template = PathTemplate.parse(op.path)
-            key = (op.method.upper(), _shape(template, len(template.segments())))
-            self.routes.setdefault(key, []).append(op)
+            self.routes.setdefault(route_key(op), []).append(op)
         self.create_shapes = {
             _shape(template, len(template.segments()))
             for template in (PathTemplate.parse(op.path) for op in operations if op.kind == "create")
@@ -548,12 +554,10 @@ class ExamplePlanner:
         actions = {plan_of(op, template).action for template in templates}
         if not actions & {"reply", "create", "replace", "get_content", "put_content"}:
             return []
-        template = PathTemplate.parse(op.path)
-        key = (op.method.upper(), _shape(template, len(template.segments())))
         result = []
         for other, example in (
             (other, example)
-            for other in [op] + [o for o in self.routes.get(key, []) if o is not op]
+            for other in [op] + [o for o in self.routes.get(route_key(op), []) if o is not op]
             for example in other.examples
         ):
             if example.response is None or replayable(example, other) is not None:

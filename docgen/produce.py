@@ -1,0 +1,618 @@
+"""Make the output in memory: read -> parse -> link -> plan -> render -> format, each step
+only for what changed since a run this machine remembers.
+
+Every file of the plan (:mod:`docgen.plan`) is keyed by its declared inputs
+(:class:`Keys`). The cache (:mod:`docgen.cache`, written only by docgen on this
+machine, or restored from a trusted CI run) then answers three questions, each
+under a key made of what the answer depends on:
+
+* ``run``: for these pages, code, templates and settings, the files' digests and
+  the diagnostics: with the output folder holding exactly those files, a run is
+  done without parsing, rendering or formatting anything;
+* ``render``: for a file's inputs, the digest of its rendered text (so an
+  unchanged file is neither rendered nor formatted);
+* ``format``: for a rendered text, the formatter's output; ``same``: that a
+  file on disk (by its digest) holds the code and comments of a rendered text.
+
+The output folder's manifest is never trusted: a file whose formatted text is
+not known is either verified against the rendered text (:func:`docgen.fmt.same_code`)
+or formatted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat as stat_module
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import docgen
+from docgen.cache import DIRNAME, Cache, digest, dist_version, dumps, loads_checked, source_digest
+from docgen.config import Config, builtin_templates
+from docgen.diagnostics import Diagnostic
+from docgen.fmt import Formatter, formatter_of, same_code
+from docgen.model import DocSet, PageModel
+from docgen.pipeline import LoadedPages, SpecsRead, build, page_keys, parse_pages, read_pages
+
+if TYPE_CHECKING:
+    from docgen._progress import Progress, Timings
+    from docgen.plan import FileSpec
+    from docgen.render import Templates
+
+__all__ = ["Keys", "Outcome", "cache_folder", "produce"]
+
+
+def cache_folder(config: Config) -> Path:
+    """Where the cache lives: the ``cache`` setting, else beside the output folder."""
+    if config.cache is not None:
+        return config.cache
+    return Path(os.path.abspath(config.out)).parent / DIRNAME
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a run produced: diagnostics at once, the files when asked for."""
+
+    root: Path
+    """The folder page paths are relative to."""
+    count: int
+    """Pages read."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Every diagnostic, sorted by place."""
+    manifest: str
+    """The manifest of the files (:func:`docgen.output.manifest_of`): as a run here made it
+    from the same inputs until :attr:`files` is asked for, then the files' own."""
+    _files: Callable[[], tuple[dict[str, str], str]]
+    _cached: dict[str, str] | None = None
+
+    @property
+    def files(self) -> dict[str, str]:
+        """Every output file: relative path -> text."""
+        if self._cached is None:
+            self._cached, self.manifest = self._files()
+        return self._cached
+
+
+# --------------------------------------------------------------------- keys
+
+
+_code: dict[str, bytes] = {}
+
+
+def code_digest() -> bytes:
+    """docgen's source, its runtime left out (a runtime module is its copies' only input)."""
+    if "code" not in _code:
+        root = Path(docgen.__file__).parent
+        folders = [p for p in sorted(root.iterdir()) if p.is_dir() and p.name not in ("runtime", "__pycache__")]
+        files = [p for p in sorted(root.glob("*.py"))]
+        _code["code"] = digest(docgen.__version__, sys.version, source_digest(folders, files))
+    return _code["code"]
+
+
+def routes_digest(page: PageModel) -> bytes:
+    """What a page gives the version's routing: its operations' request lines and its
+    examples' methods and paths."""
+    parts = [
+        f"{op.id}\0{op.method}\0{op.path}\0" + "\0".join(f"{ex.request.method} {ex.request.path}" for ex in op.examples)
+        for op in page.operations
+    ]
+    return digest("routes", *parts)
+
+
+class Keys:
+    """The cache key of each planned file, from the digests of its declared inputs."""
+
+    def __init__(self, loaded: LoadedPages, config: Config, templates: Templates) -> None:
+        self.pages = loaded.keys
+        by_version: dict[str, list[PageModel]] = {}
+        for page in loaded.pages:
+            by_version.setdefault(page.version, []).append(page)
+        self.interfaces = {
+            v: digest("interface", *(f"{p.path}\0".encode() + loaded.interfaces[p.path] for p in pages))
+            for v, pages in by_version.items()
+        }
+        self.routes = {v: digest("routes", *(routes_digest(p) for p in pages)) for v, pages in by_version.items()}
+        self.templates = templates
+        self._template_digests: dict[str, bytes] = {}
+        settings = (config.package, config.distribution_name, config.version, config.default_version)
+        self.base = digest("file", code_digest(), f"jinja2={dist_version('Jinja2')}", *settings)
+        self.versions = digest("versions", *sorted(by_version))
+
+    @classmethod
+    def usable(cls, loaded: LoadedPages) -> bool:
+        """Whether every page has the digests a key needs (read with a cache)."""
+        return all(p.path in loaded.keys and p.path in loaded.interfaces for p in loaded.pages)
+
+    def template(self, name: str) -> bytes:
+        found = self._template_digests.get(name)
+        if found is None:
+            found = self._template_digests[name] = digest("template", *(f"{n}\0{s}" for n, s in self.templates.sources(name)))
+        return found
+
+    def of(self, spec: FileSpec) -> bytes:
+        inputs = spec.inputs
+        if inputs.runtime is not None:
+            return digest("runtime", spec.path, spec.view())
+        parts = [self.base, self.versions, spec.kind, spec.path]
+        parts += [f"{page}\0".encode() + self.pages[page] for page in inputs.pages]
+        if inputs.interface is not None:
+            parts += [b"interface", self.interfaces.get(inputs.interface, b"")]
+        if inputs.routes is not None:
+            parts += [b"routes", self.routes.get(inputs.routes, b"")]
+        if inputs.template is not None:
+            parts += [b"template", self.template(inputs.template)]
+        return digest(*parts)
+
+
+def run_key(read: SpecsRead, keys: dict[str, bytes], config: Config, formatter: Formatter, templates: bytes) -> bytes:
+    """A hash of everything the output and the diagnostics are made from."""
+    pages = [f"{p.path}\0{keys[p.path].hex() if p.path in keys else 'unreadable:' + p.error}" for p in read.pages]
+    settings = (config.package, config.distribution_name, config.version, config.default_version)
+    return digest("run", code_digest(), templates, formatter.key, *settings, "\n".join(pages))
+
+
+def _templates_digest(config: Config) -> bytes:
+    folders = [builtin_templates()] + ([config.templates] if config.templates is not None else [])
+    return digest("templates", *(source_digest([folder]) for folder in folders), dist_version("Jinja2"))
+
+
+# --------------------------------------------------------------------- the files
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class _Disk:
+    """The files of the output folder, read only through real folders and never past a link."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self._seen: dict[str, str] = {}
+
+    def text(self, path: str) -> str | None:
+        from docgen.output import link_on_path
+
+        if link_on_path(self.out, path, self._seen) is not None:
+            return None
+        try:
+            fd = os.open(self.out / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            return None
+        with open(fd, "rb") as stream:
+            if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            data = stream.read()
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+
+@dataclass(slots=True)
+class _Made:
+    """The files of a run: text, and the digest of the text each was formatted from."""
+
+    texts: dict[str, str]
+    rendered: dict[str, bytes]
+
+
+def _make_files(
+    specs: list[FileSpec],
+    templates: Templates,
+    keys: Keys | None,
+    cache: Cache | None,
+    config: Config,
+    formatter: Formatter,
+    jobs: int,
+    problems: list[Diagnostic],
+    progress: Progress | None,
+    timings: Timings | None,
+) -> _Made:
+    """Each planned file's text: from the cache when its inputs are known, else rendered,
+    then formatted unless the formatter's output is known or the file on disk holds
+    the same code and comments."""
+    from docgen.render import render_spec
+
+    stage = timings.stage if timings is not None else (lambda _: contextlib.nullcontext())
+    with stage("cache"):
+        stored = {kind: cache.get_all(kind) if cache is not None and keys is not None else {} for kind in ("render", "format", "same")}
+    disk = _Disk(config.out)
+    texts: dict[str, str] = {}
+    rendered: dict[str, bytes] = {}
+    new_render: list[tuple[bytes, str, bytes]] = []
+    new_format: list[tuple[bytes, str, bytes]] = []
+    new_same: list[tuple[bytes, str, bytes]] = []
+    todo: dict[str, str] = {}
+    if progress is not None:
+        progress.task("render", len(specs))
+    with stage("render"):
+        for spec in specs:
+            key = keys.of(spec) if keys is not None else None
+            known = stored["render"].get(key) if key is not None else None
+            text: str | None = None
+            if known == b"":  # this spec makes no file
+                continue
+            if known is not None:
+                text = _formatted(stored, formatter, known, disk, spec.path, spec.kind == "python")
+                if text is not None:
+                    texts[spec.path], rendered[spec.path] = text, known
+                    _tick(progress)
+                    continue
+            failed = len(problems)
+            made = render_spec(spec, templates, problems)
+            _tick(progress)
+            if made is None:
+                if key is not None and len(problems) == failed:  # no such file, which is worth remembering
+                    new_render.append((key, spec.path, b""))
+                continue
+            text_digest = hashlib.sha256(made.encode("utf-8")).digest()
+            if key is not None:
+                new_render.append((key, spec.path, text_digest))
+            rendered[spec.path] = text_digest
+            if spec.kind != "python":  # kept as made: the cache holds its text as it is
+                texts[spec.path] = made
+                data = made.encode("utf-8")
+                new_format.append((_format_key(None, text_digest), spec.path, hashlib.sha256(data).digest() + data))
+                continue
+            text = _formatted(stored, formatter, text_digest, disk, spec.path, True)
+            if text is not None:
+                texts[spec.path] = text
+            else:
+                on_disk = disk.text(spec.path)
+                if on_disk is not None and same_code(made, on_disk):
+                    texts[spec.path] = on_disk
+                    new_same.append((_same_key(formatter, text_digest, on_disk), spec.path, b"1"))
+                else:
+                    todo[spec.path] = made
+    if todo:
+        if progress is not None:
+            progress.task("format", len(todo))
+        with stage("format"):
+            if cache is not None:
+                cache.close()  # an open database must not cross a fork
+            paths = list(todo)
+            for index, text in formatter.format_all([todo[p] for p in paths], jobs):
+                path = paths[index]
+                texts[path] = text
+                data = text.encode("utf-8")
+                new_format.append((_format_key(formatter, rendered[path]), path, hashlib.sha256(data).digest() + data))
+                _tick(progress)
+    if cache is not None and keys is not None:
+        with stage("cache"):
+            cache.put_many("render", new_render)
+            cache.put_many("format", new_format)
+            cache.put_many("same", new_same)
+            cache.count("render", True, len(specs) - len(new_render))
+            cache.count("render", False, len(new_render))
+            cache.count("format", False, len(todo))
+    return _Made(dict(sorted(texts.items())), rendered)
+
+
+def _tick(progress: Progress | None) -> None:
+    if progress is not None:
+        progress.advance()
+
+
+def _format_key(formatter: Formatter | None, text_digest: bytes) -> bytes:
+    """The key of a text's formatted form (None: a file kept as made, not formatted)."""
+    return digest("format", formatter.key if formatter is not None else "verbatim", text_digest)
+
+
+def _same_key(formatter: Formatter, text_digest: bytes, on_disk: str) -> bytes:
+    return digest("same", formatter.key, text_digest, hashlib.sha256(on_disk.encode("utf-8")).digest())
+
+
+def _formatted(
+    stored: dict[str, dict[bytes, bytes]], formatter: Formatter, text_digest: bytes, disk: _Disk, path: str, python: bool
+) -> str | None:
+    """The file for a rendered text without rendering or formatting it: the formatter's
+    output (for Python; else the text itself) as the cache holds it, or the file on disk
+    when a run here found it holds that text's code and comments."""
+    payload = stored["format"].get(_format_key(formatter if python else None, text_digest))
+    if payload is not None and len(payload) >= 32:
+        with contextlib.suppress(UnicodeDecodeError):
+            text = payload[32:].decode("utf-8")
+            if hashlib.sha256(payload[32:]).digest() == payload[:32]:
+                return text
+    if python and stored["same"]:
+        on_disk = disk.text(path)
+        if on_disk is not None and _same_key(formatter, text_digest, on_disk) in stored["same"]:
+            return on_disk
+    return None
+
+
+def _layout_kept(texts: dict[str, str], out: Path, cache: Cache | None) -> dict[str, str]:
+    """``texts``, but where the output folder holds a Python file with the same code and
+    comments laid out otherwise, that file: layout alone is no drift, so neither ``check``
+    nor ``generate`` reports or rewrites it, with or without a cache. Files whose
+    status is the one recorded with their digest are not read."""
+    shas = disk_digests(out, texts, cache)
+    disk = _Disk(out)
+    kept = dict(texts)
+    for path, text in texts.items():
+        found = shas.get(path)
+        if found is None or not path.endswith(".py") or found == hashlib.sha256(text.encode("utf-8")).digest():
+            continue
+        on_disk = disk.text(path)
+        if on_disk is not None and same_code(text, on_disk):
+            kept[path] = on_disk
+    return kept
+
+
+# --------------------------------------------------------------------- the run
+
+
+def _is_run_entry(value: object) -> bool:
+    if not (isinstance(value, tuple) and len(value) == 3):
+        return False
+    diagnostics, count, listing = value
+    return (
+        isinstance(diagnostics, tuple)
+        and all(isinstance(d, Diagnostic) for d in diagnostics)
+        and isinstance(count, int)
+        and isinstance(listing, tuple)
+        and all(isinstance(item, tuple) and len(item) == 2 and all(isinstance(p, str) for p in item) for item in listing)
+    )
+
+
+def produce(
+    config: Config,
+    *,
+    jobs: int,
+    cache: Cache | None,
+    progress: Progress | None = None,
+    timings: Timings | None = None,
+) -> Outcome:
+    """Read the pages of ``config.specs``; then everything else only as far as needed.
+
+    Raises :class:`docgen.pipeline.SpecsError` when the pages cannot be found.
+    """
+    from docgen.output import manifest_of
+
+    stage = timings.stage if timings is not None else (lambda _: contextlib.nullcontext())
+    formatter = formatter_of(config)
+    with stage("read"):
+        specs_folder = Path(os.path.abspath(config.specs))
+        seen = seen_files(cache, "pages", specs_folder)
+        read = read_pages(config.specs, seen)
+        remember_files(cache, "pages", specs_folder, seen, read.seen)
+        keys = page_keys(read, config.default_version) if cache is not None else None
+    key = None
+    if cache is not None and keys is not None:
+        key = run_key(read, keys, config, formatter, _templates_digest(config))
+        with stage("cache"):
+            payload = cache.get("run", key)
+        entry = None if payload is None else loads_checked(payload, _is_run_entry)
+        if entry is not None:
+            diagnostics, count, listing = entry
+            manifest = manifest_of(dict(listing), formatter.name)
+
+            def again() -> tuple[dict[str, str], str]:
+                made = _full(read, keys, config, formatter, jobs, cache, progress, timings)[0]
+                return made.files, made.manifest
+
+            return Outcome(read.root, count, diagnostics, manifest, again)
+    outcome, ok = _full(read, keys, config, formatter, jobs, cache, progress, timings)
+    if key is not None and ok:
+        listing = tuple((path, _sha(text.encode("utf-8"))) for path, text in outcome.files.items())
+        with stage("cache"):
+            cache.put("run", key, "run", dumps((outcome.diagnostics, outcome.count, listing)))  # type: ignore[union-attr]
+    return outcome
+
+
+def _full(
+    read: SpecsRead,
+    keys: dict[str, bytes] | None,
+    config: Config,
+    formatter: Formatter,
+    jobs: int,
+    cache: Cache | None,
+    progress: Progress | None,
+    timings: Timings | None,
+) -> tuple[Outcome, bool]:
+    """Parse (what the cache lacks), link, plan, render (what changed), format (what is new).
+    Also whether every file could be made."""
+    import gc
+
+    from docgen.output import manifest_of
+    from docgen.plan import plan_files  # the renderer and jinja2: only when something is made
+    from docgen.render import Templates
+
+    stage = timings.stage if timings is not None else (lambda _: contextlib.nullcontext())
+    loaded = parse_pages(read, config, jobs=jobs, cache=cache, keys=keys, progress=progress, timings=timings)
+    with stage("link"):
+        docset = build(loaded)
+    gc.freeze()  # pages and model are long-lived and hold no cycles: keep the collector off them
+    try:
+        with stage("link"):
+            replayed = _replay_diagnostics(docset, loaded, cache)
+        with stage("plan"):
+            specs, problems = plan_files(docset, config)
+            templates = Templates(config)
+            file_keys = Keys(loaded, config, templates) if cache is not None and Keys.usable(loaded) else None
+        made = _make_files(specs, templates, file_keys, cache, config, formatter, jobs, problems, progress, timings)
+        with stage("write"):
+            files = _layout_kept(made.texts, config.out, cache)
+    finally:
+        gc.unfreeze()
+    manifest = manifest_of({path: _sha(text.encode("utf-8")) for path, text in files.items()}, formatter.name)
+    diagnostics = tuple(sorted(docset.diagnostics + replayed + tuple(problems), key=Diagnostic.sort_key))
+    return Outcome(loaded.root, loaded.count, diagnostics, manifest, lambda: (files, manifest), files), not problems
+
+
+# --------------------------------------------------------------------- DG308
+
+
+def _is_diagnostics(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(d, Diagnostic) for d in value)
+
+
+def _replay_diagnostics(docset: DocSet, loaded: LoadedPages, cache: Cache | None) -> tuple[Diagnostic, ...]:
+    """:func:`docgen.replay.replay_diagnostics`, taken from the cache for the pages whose
+    content and whose version's interface and routes are unchanged (what a verdict reads)."""
+    from docgen import replay
+
+    if cache is None or not Keys.usable(loaded):
+        return tuple(replay.replay_diagnostics(docset))
+    by_version: dict[str, list[PageModel]] = {}
+    for page in loaded.pages:
+        by_version.setdefault(page.version, []).append(page)
+    version_keys = {
+        v: digest(
+            *(f"{p.path}\0".encode() + loaded.interfaces[p.path] for p in pages), *(routes_digest(p) for p in pages)
+        )
+        for v, pages in by_version.items()
+    }
+    page_keys = {p.path: digest("replay", code_digest(), version_keys[p.version], loaded.keys[p.path]) for p in loaded.pages}
+    stored = cache.get_all("replay")
+    found: dict[str, tuple[Diagnostic, ...]] = {}
+    for path, key in page_keys.items():
+        payload = stored.get(key)
+        value = None if payload is None else loads_checked(payload, _is_diagnostics)
+        if value is not None:
+            found[path] = value
+    missing = set(page_keys) - set(found)
+    if missing:
+        new: dict[str, list[Diagnostic]] = {path: [] for path in missing}
+        for d in replay.replay_diagnostics(docset, missing):
+            new.setdefault(d.span.path, []).append(d)
+        cache.put_many("replay", [(page_keys[path], path, dumps(tuple(new[path]))) for path in sorted(missing)])
+        found.update((path, tuple(diags)) for path, diags in new.items())
+    cache.count("replay", True, len(page_keys) - len(missing))
+    cache.count("replay", False, len(missing))
+    return tuple(d for path in sorted(found) for d in found[path])
+
+
+# --------------------------------------------------------------------- file status
+
+
+def _stat_key(kind: str, folder: Path) -> tuple[bytes, str]:
+    tag = f"{kind}:{os.path.abspath(folder)}"
+    return digest("stat", tag), tag
+
+
+def _is_seen(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(stat, tuple) and len(stat) == 5 and isinstance(sha, bytes) for stat, sha in value.values()
+    )
+
+
+def seen_files(cache: Cache | None, kind: str, folder: Path) -> dict[str, tuple[tuple[int, int, int, int, int], bytes]]:
+    """Files under ``folder`` whose status and digest an earlier run recorded."""
+    if cache is None:
+        return {}
+    key, _ = _stat_key(kind, folder)
+    payload = cache.get("stat", key)
+    found = None if payload is None else loads_checked(payload, _is_seen)
+    return found if found is not None else {}
+
+
+def remember_files(
+    cache: Cache | None,
+    kind: str,
+    folder: Path,
+    before: dict[str, tuple[tuple[int, int, int, int, int], bytes]],
+    now: dict[str, tuple[tuple[int, int, int, int, int], bytes]],
+) -> None:
+    if cache is not None and now != before:
+        key, tag = _stat_key(kind, folder)
+        cache.put("stat", key, tag, dumps(now))
+
+
+def _listed(manifest: str) -> Iterable[tuple[str, str]]:
+    for line in manifest.splitlines():
+        if line and not line.startswith("#"):
+            sha, path = line.split("  ", 1)
+            yield sha, path
+
+
+def disk_digests(out: Path, paths: Iterable[str], cache: Cache | None) -> dict[str, bytes]:
+    """The SHA-256 of each of ``paths`` that is a regular file in ``out``: from the status
+    recorded with it when that status is unchanged, else read (and recorded)."""
+    import time
+
+    from docgen.pipeline import file_stat, trusted
+
+    seen = seen_files(cache, "out", out)
+    now = time.time_ns()
+    found: dict[str, bytes] = {}
+    checked = dict(seen)
+    for path in paths:
+        target = os.path.join(out, path)
+        try:
+            result = os.lstat(target)
+            if not stat_module.S_ISREG(result.st_mode):
+                continue
+            stat = file_stat(result)
+            known = seen.get(target)
+            if known is not None and known[0] == stat:
+                found[path] = known[1]
+                continue
+            with open(target, "rb") as stream:
+                data = stream.read()
+        except OSError:
+            continue
+        found[path] = sha = hashlib.sha256(data).digest()
+        if trusted(stat, now) and len(data) == stat[0]:
+            checked[target] = (stat, sha)
+    remember_files(cache, "out", out, seen, checked)
+    return found
+
+
+def output_matches(out: Path, manifest: str, cache: Cache | None = None) -> bool:
+    """``out`` holds exactly the files ``manifest`` lists with those bytes, and that manifest.
+
+    Then :func:`docgen.output.check_tree` would report nothing and
+    :func:`docgen.output.write_tree` would change nothing. Files whose status
+    (size, times, inode) is the one recorded when their bytes were last hashed
+    are not read again.
+    """
+    import time
+
+    from docgen.output import MANIFEST, staging_dir
+    from docgen.pipeline import file_stat, trusted
+
+    seen = seen_files(cache, "out", out)
+    now = time.time_ns()
+    checked: dict[str, tuple[tuple[int, int, int, int, int], bytes]] = {}
+    try:
+        if (out / MANIFEST).read_bytes() != manifest.encode("utf-8"):
+            return False
+        if os.path.lexists(staging_dir(out)):
+            return False  # an interrupted run to undo, or its leftovers to remove
+        lines = list(_listed(manifest))
+        folders: set[str] = set()
+        for _, path in lines:
+            parent = path.rpartition("/")[0]
+            while parent and parent not in folders:
+                folders.add(parent)
+                parent = parent.rpartition("/")[0]
+        if not all(stat_module.S_ISDIR(os.lstat(os.path.join(out, f)).st_mode) for f in folders):
+            return False  # a folder replaced by a symlink: let write_tree or check_tree say so
+        for expected, path in lines:
+            target = os.path.join(out, path)
+            result = os.lstat(target)
+            if not stat_module.S_ISREG(result.st_mode):
+                return False
+            stat = file_stat(result)
+            known = seen.get(target)
+            if known is not None and known[0] == stat:
+                sha, keep = known[1], True
+            else:
+                with open(target, "rb") as stream:
+                    data = stream.read()
+                sha, keep = hashlib.sha256(data).digest(), trusted(stat, now) and len(data) == stat[0]
+            if sha.hex() != expected:
+                return False
+            if keep:
+                checked[target] = (stat, sha)
+    except (OSError, ValueError):
+        return False
+    remember_files(cache, "out", out, seen, checked)
+    return True
