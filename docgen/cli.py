@@ -22,30 +22,29 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
-from docgen import __version__, _report
+from docgen import __version__, _report, workflow
 from docgen._report import FORMATS, Summary, repository_root
-from docgen.config import DEFAULT_MAX_PAGE_BYTES, Config, ConfigError, did_you_mean, load_config
+from docgen.config import Config, ConfigError, did_you_mean, load_config
 from docgen.diagnostics import CODES, Diagnostic, Severity
 from docgen.model import DocSet
 from docgen.names import package_problem
-from docgen.output import MANIFEST, CheckReport, OutputError, WriteReport, check_tree, write_tree
+from docgen.output import MANIFEST, CheckReport, WriteReport
 from docgen.pipeline import SpecsError, build, default_jobs, load_pages, page_limit, printable
-from docgen.policy import Policy, page_ignores, selector_problem
+from docgen.policy import Policy, selector_problem
+from docgen.workflow import chosen_diagnostics
 from docgen.serialize import FORMAT, dumps, to_json
 
 if TYPE_CHECKING:
     from docgen._progress import Progress, Timings
     from docgen.cache import Cache
-    from docgen.produce import Outcome
-    from docgen.render import RenderError
 
 __all__ = ["EXIT_DRIFT", "EXIT_ERROR", "EXIT_OK", "codes_markdown", "main"]
 
-EXIT_OK = 0
-EXIT_DRIFT = 1
-EXIT_ERROR = 2
+EXIT_OK = workflow.EXIT_OK
+EXIT_DRIFT = workflow.EXIT_DRIFT
+EXIT_ERROR = workflow.EXIT_ERROR
 
 EXIT_HELP = """\
 exit status:
@@ -325,55 +324,6 @@ def _policy(config: Config, args: argparse.Namespace) -> Policy:
     )
 
 
-UNREAD = frozenset({"DG001", "DG008", "DG010"})
-"""Codes of pages docgen did not read (unreadable, not a regular file inside the specs, too large)."""
-
-
-def _read_ignores(root: Path, diags: list[Diagnostic]) -> dict[str, tuple[str, ...]]:
-    """The ``docgen: ignore`` comments of the pages with diagnostics (those docgen read); DG011
-    for the words that name no code are added to ``diags``."""
-    unread = {d.span.path for d in diags if d.code in UNREAD}
-    found: dict[str, tuple[str, ...]] = {}
-    for path in sorted({d.span.path for d in diags} - unread):
-        text = _page_text(root, path)
-        if text is None:
-            continue  # not a page docgen reads
-        selectors, problems = page_ignores(path, text)
-        if selectors:
-            found[path] = selectors
-        diags.extend(problems)
-    return found
-
-
-def _page_text(root: Path, path: str) -> str | None:
-    """The text of the page at ``path`` under ``root`` if it is a regular file inside ``root``
-    (never a FIFO, a device or a link leading out), else None."""
-    try:
-        real = (root / path).resolve(strict=True)
-        if not real.is_relative_to(root.resolve(strict=True)):
-            return None
-        descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as page:
-            if not stat.S_ISREG(os.fstat(page.fileno()).st_mode):
-                return None
-            return page.read(DEFAULT_MAX_PAGE_BYTES).decode("utf-8", errors="replace")
-    except (OSError, RuntimeError, ValueError):
-        return None
-
-
-def chosen_diagnostics(
-    diags: Sequence[Diagnostic], root: Path, policy: Policy, *, page_comments: bool = True
-) -> tuple[list[Diagnostic], int]:
-    """The diagnostics the user asked for (the policy applied, and each page's ignore comments),
-    sorted by place, and how many were left out."""
-    every = list(diags)
-    ignores: dict[str, tuple[str, ...]] = {}
-    if page_comments:
-        ignores = _read_ignores(root, every)
-    kept = policy.apply(every, ignores)
-    return sorted(kept, key=Diagnostic.sort_key), len(every) - len(kept)
-
-
 def report_diagnostics(
     diags: Sequence[Diagnostic], root: Path, pages: int, args: argparse.Namespace, policy: Policy
 ) -> list[Diagnostic]:
@@ -383,7 +333,15 @@ def report_diagnostics(
     ``root``: the folder page paths are relative to; ``pages``: how many were read.
     """
     ordered, suppressed = chosen_diagnostics(diags, root, policy, page_comments=not args.no_page_ignores)
-    summary = Summary.of(ordered, pages, suppressed)
+    print_diagnostics(ordered, suppressed, root, pages, args, policy)
+    return ordered
+
+
+def print_diagnostics(
+    ordered: Sequence[Diagnostic], suppressed: int, root: Path, pages: int, args: argparse.Namespace, policy: Policy
+) -> None:
+    """Print chosen diagnostics in the format the flags ask for, on stderr or in ``--diagnostics-file``."""
+    summary = Summary.of(list(ordered), pages, suppressed)
     fmt = args.diagnostics_format
     display = _Display(root, repository_root() if fmt in ("github", "sarif") else None)
     if fmt == "json":
@@ -403,7 +361,6 @@ def report_diagnostics(
             print(summary.line(), file=sys.stderr)
     else:
         sys.stderr.write(out)
-    return ordered
 
 
 def _document_free(args: argparse.Namespace) -> bool:
@@ -509,18 +466,6 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_ERROR if _failing(reported, args.strict) else EXIT_OK
 
 
-def _produce(config: Config, args: argparse.Namespace, run: _Run) -> tuple[Outcome, list[Diagnostic]]:
-    """The run's outcome, and the diagnostics reported (those the user asked for)."""
-    from docgen.produce import produce
-
-    try:
-        outcome = produce(config, jobs=run.jobs, cache=run.cache, progress=run.progress, timings=run.timings)
-    except SpecsError as error:
-        raise UsageError(str(error)) from None
-    run.progress.clear()
-    return outcome, report_diagnostics(outcome.diagnostics, outcome.root, outcome.count, args, _policy(config, args))
-
-
 def _write_summary(report: WriteReport, out: Path) -> str:
     if not report.changed:
         return f"docgen: {os.path.relpath(out)} is up to date ({_plural(report.unchanged, 'file')})"
@@ -528,82 +473,6 @@ def _write_summary(report: WriteReport, out: Path) -> str:
         f"docgen: wrote {os.path.relpath(out)}: {len(report.created)} created, {len(report.updated)} updated, "
         f"{len(report.removed)} removed, {report.unchanged} unchanged"
     )
-
-
-def _cmd_generate(args: argparse.Namespace) -> int:
-    config = _settings(args)
-    run = _Run.of(args, _cache_folder(config))
-    try:
-        with page_limit(config.max_page_bytes):
-            return _generate(config, args, run)
-    except Exception as error:
-        if not _is_render_error(error):
-            raise
-        return _render_failed(error, config, args)
-    finally:
-        run.finish()
-
-
-def _is_render_error(error: Exception) -> TypeGuard[RenderError]:
-    """Whether ``error`` is :class:`docgen.render.RenderError` (checked without importing the renderer)."""
-    module = sys.modules.get("docgen.render")
-    kind = getattr(module, "RenderError", None)
-    return isinstance(kind, type) and isinstance(error, kind)
-
-
-def _render_failed(error: RenderError, config: Config, args: argparse.Namespace) -> int:
-    """Report files that could not be rendered (when the run could not leave them out alone)."""
-    specs = Path(os.path.abspath(config.specs))
-    root = specs if specs.is_dir() else specs.parent
-    report_diagnostics(error.diagnostics, root, len({d.span.path for d in error.diagnostics}), args, _policy(config, args))
-    print("docgen: nothing written or compared: some files could not be rendered (above)", file=sys.stderr)
-    return EXIT_ERROR
-
-
-def _os_error(error: OSError, out: Path) -> int:
-    """An output folder that cannot be written or read, in one line."""
-    where = os.fsdecode(error.filename) if error.filename is not None else str(out)
-    with contextlib.suppress(ValueError):  # another drive (Windows)
-        relative = os.path.relpath(where)
-        where = where if relative.startswith(os.pardir) else relative
-    print(f"docgen: {printable(where)}: {error.strerror or error}", file=sys.stderr)
-    return EXIT_ERROR
-
-
-def _cache_folder(config: Config) -> Path:
-    from docgen.produce import cache_folder
-
-    return cache_folder(config)
-
-
-def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
-    from docgen.produce import output_matches
-
-    outcome, reported = _produce(config, args, run)
-    failing = _failing(reported, args.strict)
-    if failing and args.strict:
-        print("docgen: nothing written (--strict and the docs have errors or warnings)", file=sys.stderr)
-        return EXIT_ERROR
-    with run.stage("write"):
-        done = output_matches(config.out, outcome.manifest, run.cache)
-    if done:
-        report = WriteReport(unchanged=sum(1 for line in outcome.manifest.splitlines() if not line.startswith("#")))
-    else:
-        files = outcome.files
-        run.progress.clear()
-        try:
-            with run.stage("write"):
-                report = write_tree(config.out, files, outcome.manifest)
-        except OutputError as error:
-            print(f"docgen: {error}", file=sys.stderr)
-            return EXIT_ERROR
-        except OSError as error:
-            return _os_error(error, config.out)
-    if report.recovered:
-        print(f"docgen: undid an interrupted earlier run in {os.path.relpath(config.out)}", file=sys.stderr)
-    if _chatty(args):
-        print(_write_summary(report, config.out), file=sys.stderr)
-    return EXIT_ERROR if failing else EXIT_OK
 
 
 def _check_summary(report: CheckReport, out: Path) -> list[str]:
@@ -619,54 +488,68 @@ def _check_summary(report: CheckReport, out: Path) -> list[str]:
     return lines
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    config = _settings(args)
-    run = _Run.of(args, _cache_folder(config))
+def _options(args: argparse.Namespace, config: Config, progress: Progress) -> workflow.Options:
+    from docgen._progress import Timings
+
+    return workflow.Options(
+        jobs=args.jobs or 0,
+        cache=not args.no_cache,
+        strict=args.strict,
+        policy=_policy(config, args),
+        page_ignores=not args.no_page_ignores,
+        diff_prefix=_diff_prefix(config.out) if getattr(args, "diff", False) else None,
+        progress=progress,
+        timings=Timings() if args.timings else None,
+    )
+
+
+def run_command(args: argparse.Namespace, config: Config) -> int:
+    """``docgen generate`` or ``docgen check`` with these settings: the run, then what it found, printed."""
+    from docgen._progress import Progress
+
+    progress = Progress(sys.stderr, enabled=False if args.quiet else None)
+    options = _options(args, config, progress)
+    use_case = workflow.generate if args.command in ("generate", "watch") else workflow.check
     try:
-        with page_limit(config.max_page_bytes):
-            return _check(config, args, run)
-    except Exception as error:
-        if not _is_render_error(error):
-            raise
-        return _render_failed(error, config, args)
+        report = use_case(config, options)
+    except SpecsError as error:
+        raise UsageError(str(error)) from None
     finally:
-        run.finish()
-
-
-def _check(config: Config, args: argparse.Namespace, run: _Run) -> int:
-    from docgen.produce import output_matches
-
-    outcome, reported = _produce(config, args, run)
-    failing = _failing(reported, args.strict)
-    with run.stage("write"):
-        done = output_matches(config.out, outcome.manifest, run.cache)
-    if done:
-        report = CheckReport()
-    else:
-        files = outcome.files
-        run.progress.clear()
-        try:
-            with run.stage("write"):
-                diff_prefix = _diff_prefix(config.out) if args.diff else ""
-                report = check_tree(config.out, files, outcome.manifest, diff_prefix)
-        except OutputError as error:
-            print(f"docgen: {error}", file=sys.stderr)
-            return EXIT_ERROR
-        except OSError as error:
-            return _os_error(error, config.out)
-        if not report.ok and set(report.missing) >= set(files):  # no generated tree at all: no diff of everything
-            if _document_free(args):
+        progress.clear()
+    print_diagnostics(report.diagnostics, report.suppressed, report.root, report.pages, args, options.policy or config.policy)
+    if report.cache_problem:
+        print(f"docgen: cache not used: {report.cache_problem}", file=sys.stderr)
+    if options.timings is not None:
+        sys.stderr.write(options.timings.table())
+    if report.problem is not None:
+        print(f"docgen: {report.problem}", file=sys.stderr)
+        return report.exit_code
+    if report.written is not None:
+        if report.written.recovered:
+            print(f"docgen: undid an interrupted earlier run in {os.path.relpath(config.out)}", file=sys.stderr)
+        if _chatty(args):
+            print(_write_summary(report.written, config.out), file=sys.stderr)
+    checked = report.checked
+    if checked is not None:
+        if not checked.ok and report.files and len(set(checked.missing) - {MANIFEST}) >= report.files:
+            if _document_free(args):  # no generated tree at all: one line, not a diff of everything
                 where = os.path.relpath(config.out)
-                print(f"docgen: {where} holds none of the {len(files)} generated files; run `docgen generate`", file=sys.stderr)
-            return EXIT_ERROR if failing else EXIT_DRIFT
-    if args.diff:
-        sys.stdout.write("".join(report.diffs))
-    if _chatty(args) or (not report.ok and _document_free(args)):  # drift is said even with --quiet
-        for line in _check_summary(report, config.out):
-            print(line, file=sys.stderr)
-    if failing:
-        return EXIT_ERROR
-    return EXIT_OK if report.ok else EXIT_DRIFT
+                print(f"docgen: {where} holds none of the {report.files} generated files; run `docgen generate`", file=sys.stderr)
+            return report.exit_code
+        if options.diff_prefix is not None:
+            sys.stdout.write("".join(checked.diffs))
+        if _chatty(args) or (not checked.ok and _document_free(args)):  # drift is said even with --quiet
+            for line in _check_summary(checked, config.out):
+                print(line, file=sys.stderr)
+    return report.exit_code
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    return run_command(args, _settings(args))
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    return run_command(args, _settings(args))
 
 
 def _diff_prefix(out: Path) -> str:
@@ -712,7 +595,8 @@ def _cmd_openapi(args: argparse.Namespace) -> int:
         try:
             _write_file(args.output, text)
         except OSError as error:
-            return _os_error(error, args.output)
+            print(f"docgen: {workflow.os_problem(error, args.output)}", file=sys.stderr)
+            return EXIT_ERROR
     return EXIT_ERROR if failing else EXIT_OK
 
 
@@ -728,9 +612,12 @@ def _write_file(path: Path, text: str) -> None:
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
-    from docgen.watch import watch
+    from docgen.watch import Runs, ServeError, watch
 
-    return watch(args)
+    try:
+        return watch(args, Runs(lambda: _settings(args), lambda config: run_command(args, config), UsageError))
+    except ServeError as error:
+        raise UsageError(str(error)) from None
 
 
 # --------------------------------------------------------------------- codes

@@ -1,8 +1,9 @@
 """``docgen watch``: generate, then generate again after every change to the pages, the
 templates or ``pyproject.toml``; with ``--serve``, also serve the generated app.
 
-Each run is ``docgen generate`` itself (:func:`docgen.cli._cmd_generate`): the same
-settings, cache, diagnostics, summary line and all-or-nothing write. Runs happen one at
+Each run is ``docgen generate`` itself (the front end hands :func:`watch` a function that
+loads the settings and one that runs :func:`docgen.workflow.generate` and prints its
+report): the same settings, cache, diagnostics, summary line and all-or-nothing write. Runs happen one at
 a time in this process. The watcher (watchfiles) keeps collecting changes while a run
 goes on and hands them over as one batch afterwards (a batch closes 50 ms after its
 last new change, 1.6 s at most). So a burst of saves makes one run or two, a save
@@ -29,18 +30,33 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Set
+from collections.abc import Callable, Iterator, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import watchfiles
 
-from docgen import cli
 from docgen.config import Config, find_pyproject
 from docgen.output import MANIFEST, staging_dir
+from docgen.workflow import EXIT_ERROR, EXIT_OK
 
-__all__ = ["Server", "Targets", "watch"]
+__all__ = ["Runs", "ServeError", "Server", "Targets", "watch"]
+
+
+class ServeError(Exception):
+    """``--serve`` cannot be used as asked (a usage error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Runs:
+    """What the front end gives the watch: how to load the settings, and one run of
+    ``generate`` with them, its report printed, returning the exit status."""
+
+    settings: Callable[[], Config]
+    generate: Callable[[Config], int]
+    usage_error: type[Exception]
+    """What ``settings`` raises for settings that cannot be used (said in one line)."""
 
 _STEP_MS = 50
 """A batch ends after this long without a change (watchfiles' step)."""
@@ -203,23 +219,23 @@ def _server(args: argparse.Namespace) -> Server | None:
     """The server ``--serve`` asks for, its socket bound (a usage error when it cannot be)."""
     if not args.serve:
         if args.host is not None or args.port is not None:
-            raise cli.UsageError("--host and --port go with --serve")
+            raise ServeError("--host and --port go with --serve")
         return None
     host = "127.0.0.1" if args.host is None else args.host
     port = 8000 if args.port is None else args.port
     if not 0 <= port <= 65535:
-        raise cli.UsageError(f"--port {port}: not a port number (0 to 65535; 0 picks a free one)")
+        raise ServeError(f"--port {port}: not a port number (0 to 65535; 0 picks a free one)")
     if importlib.util.find_spec("uvicorn") is None:
-        raise cli.UsageError("--serve needs uvicorn: pip install 'docgen[runtime]'")
+        raise ServeError("--serve needs uvicorn: pip install 'docgen[runtime]'")
     try:
         return Server(host, port)
     except OSError as error:
-        raise cli.UsageError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
+        raise ServeError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
 
 
 def _after_run(server: Server, code: int, changed: bool, config: Config) -> str:
     """Restart the server when the run gave a new good tree; what happened, for the status line."""
-    if code != cli.EXIT_OK:
+    if code != EXIT_OK:
         server.stale = server.stale or changed
         return "; the server keeps serving the last good tree" if server.running() else ""
     target = (config.out, config.package)
@@ -240,12 +256,12 @@ def _manifest(out: Path) -> bytes | None:
         return None
 
 
-def _generate(args: argparse.Namespace) -> tuple[int, Config] | None:
+def _generate(runs: Runs) -> tuple[int, Config] | None:
     """One ``docgen generate`` (its output printed); None when the settings or pages are unusable."""
     try:
-        config = cli._settings(args)
-        return cli._cmd_generate(args), config
-    except cli.UsageError as error:
+        config = runs.settings()
+        return runs.generate(config), config
+    except runs.usage_error as error:
         print(f"docgen: error: {error}", file=sys.stderr)
     except Exception as error:  # a bug in docgen: said as `docgen generate` says it, and watching goes on
         if os.environ.get("DOCGEN_DEBUG"):
@@ -254,11 +270,11 @@ def _generate(args: argparse.Namespace) -> tuple[int, Config] | None:
     return None
 
 
-def _run(args: argparse.Namespace, config: Config, server: Server | None) -> Config:
+def _run(runs: Runs, config: Config, server: Server | None) -> Config:
     """Generate again after a change; restart the server if it should. The settings now in force."""
     before = _manifest(config.out)
     started = time.perf_counter()
-    result = _generate(args)
+    result = _generate(runs)
     took = f"{time.perf_counter() - started:.2f} s"
     gc.collect()  # a run's cyclic garbage (made while the model is frozen) would otherwise pile up run after run
     if result is None:
@@ -266,18 +282,18 @@ def _run(args: argparse.Namespace, config: Config, server: Server | None) -> Con
         return config
     code, config = result
     served = "" if server is None else _after_run(server, code, _manifest(config.out) != before, config)
-    if code == cli.EXIT_OK:
+    if code == EXIT_OK:
         print(f"docgen: watch: done in {took}{served}", file=sys.stderr)
     else:
         print(f"docgen: watch: errors above ({took}){served}; still watching", file=sys.stderr)
     return config
 
 
-def _loop(args: argparse.Namespace, server: Server | None) -> int:
+def _loop(runs: Runs, server: Server | None) -> int:
     """Generate, then watch until stopped (Ctrl-C), generating again after each batch of changes."""
-    result = _generate(args)
+    result = _generate(runs)
     if result is None:
-        return cli.EXIT_ERROR
+        return EXIT_ERROR
     config = result[1]
     if server is not None:
         server.start(config.out, config.package)
@@ -287,7 +303,7 @@ def _loop(args: argparse.Namespace, server: Server | None) -> int:
         roots = targets.roots()
         if not roots:
             print("docgen: error: nothing left to watch (the pages are gone)", file=sys.stderr)
-            return cli.EXIT_ERROR
+            return EXIT_ERROR
         shown = ", ".join(_shown(root) + (os.sep if root.is_dir() else "") for root in roots)
         batches = watchfiles.watch(
             *roots, watch_filter=targets.wanted, debounce=_DEBOUNCE_MS, step=_STEP_MS,
@@ -302,7 +318,7 @@ def _loop(args: argparse.Namespace, server: Server | None) -> int:
             if not changes:
                 continue
             print(_describe(changes), file=sys.stderr)
-            config = _run(args, config, server)
+            config = _run(runs, config, server)
             now = Targets.of(config)
             if now != targets or targets.files_touched(changes):
                 targets = now
@@ -330,14 +346,15 @@ def _stopped_by_signals() -> Iterator[list[int]]:
             signal.signal(kind, handler)
 
 
-def watch(args: argparse.Namespace) -> int:
+def watch(args: argparse.Namespace, runs: Runs) -> int:
     """``docgen watch``: runs until stopped; exit 128 + the signal (130 for Ctrl-C), 2 when
-    the settings, the pages or ``--serve`` cannot be used to begin with."""
+    the settings, the pages or ``--serve`` cannot be used to begin with (:class:`ServeError`
+    for ``--serve``)."""
     server = _server(args)
     try:
         with _stopped_by_signals() as stopped:
             try:
-                return _loop(args, server)
+                return _loop(runs, server)
             except KeyboardInterrupt:
                 print(("\n" if sys.stderr.isatty() else "") + "docgen: watch stopped", file=sys.stderr)
                 return 128 + stopped[0]
