@@ -17,6 +17,7 @@ from docgen.render.conform import TypeIndex, fit, mismatch
 from docgen.render.paths import PathTemplate, StorePlan, store_plan
 from docgen.render.text import doc_text, py_literal
 from docgen.render.types import is_collection
+from docgen.runtime.query import split_list
 
 __all__ = [
     "ExamplePlanner",
@@ -662,26 +663,6 @@ class ExamplePlanner:
         )
 
 
-def split_list(text: str) -> list[str]:
-    """``a, b(c,d)`` -> ``['a', 'b(c,d)']``: as the generated runtime splits a list option."""
-    items: list[str] = []
-    depth, start, quoted = 0, 0, False
-    for index, char in enumerate(text):
-        if char == "'":
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        elif char == "," and depth == 0:
-            items.append(text[start:index].strip())
-            start = index + 1
-    items.append(text[start:].strip())
-    return [item for item in items if item]
-
-
 def typed_options(
     pairs: list[tuple[str, str]], options: tuple[tuple[str, str, str], ...]
 ) -> tuple[list[tuple[str, str]], dict[str, str]]:
@@ -708,7 +689,7 @@ def _option_literal(value: str, annotation: str) -> str | None:
     if annotation.startswith("bool"):
         return repr(value.lower() == "true") if value.lower() in ("true", "false") else None
     if annotation.startswith("Sequence"):
-        return py_literal(list[JsonValue](split_list(value)))
+        return py_literal(list[JsonValue](split_list(value)))  # as the runtime splits it
     return repr(value)
 
 
