@@ -84,11 +84,13 @@ def test_a_document_is_read_and_served_once_made(tmp_path: Path) -> None:
     assert made == [1]
 
 
-def test_the_combination_imports_without_fastapi() -> None:
+def test_docgen_imports_the_runtime_it_uses_without_the_runtime_dependencies() -> None:
+    # docgen's own dependencies include none of these: only the generated code needs them
     code = (
-        "import sys; sys.modules['fastapi'] = None\n"
+        "import sys\n"
+        "for name in ('fastapi', 'starlette', 'pydantic', 'httpx', 'anyio', 'uvicorn'): sys.modules[name] = None\n"
+        "import docgen.cli, docgen.openapi, docgen.render\n"
         "from docgen.runtime.openapi import combine_documents\n"
-        "import docgen.openapi\n"
         "print(combine_documents('api', [])['info']['title'])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
