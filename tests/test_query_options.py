@@ -215,20 +215,3 @@ def test_paging_over_uvicorn(api: Any) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-def test_a_delta_served_from_the_store_ends_with_a_delta_link(api: Any) -> None:
-    from financials_api._runtime.query import Query
-    from financials_api._runtime.store import MemoryBase, MemoryStore, Plan, Route
-
-    service = MemoryBase()
-    service.store = MemoryStore()
-    for key in ("a", "b"):
-        service.store.put("/things/delta", key, {"id": key})
-    plan = Plan((Route("/things/delta", "list", 2),), delta=True)
-    first = service.serve(plan, "/things/delta", None, query=Query(top=1)).body
-    assert [item["id"] for item in first["value"]] == ["a"]
-    assert "@odata.nextLink" in first and "@odata.deltaLink" not in first
-    last = service.serve(plan, "/things/delta", None, query=Query(top=1, skip=1)).body
-    assert [item["id"] for item in last["value"]] == ["b"]
-    assert last["@odata.deltaLink"] == "/things/delta?$deltatoken=latest" and "@odata.nextLink" not in last

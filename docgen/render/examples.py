@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl
 
 from docgen.model import ApiVersion, Body, Example, JsonValue, Operation, Resource, is_json_media_type
@@ -17,6 +17,7 @@ from docgen.render.conform import TypeIndex, fit, mismatch
 from docgen.render.paths import PathTemplate, StorePlan, store_plan
 from docgen.render.text import doc_text, py_literal
 from docgen.render.types import is_collection
+from docgen.runtime.query import split_list
 
 __all__ = [
     "ExamplePlanner",
@@ -384,6 +385,33 @@ class SeedView:
 
 
 @dataclass(frozen=True, slots=True)
+class _Seed:
+    """An entity to put into the store, as data (:class:`SeedView` prints it)."""
+
+    collection: str
+    key: str | None
+    body: JsonValue
+    create_path: str | None
+    binds_key: bool
+
+    def merged(self, later: _Seed) -> _Seed:
+        """This seed with the properties of a later one of the same entity over its own."""
+        if not isinstance(later.body, dict):
+            return self
+        mine = self.body if isinstance(self.body, dict) else {}
+        return replace(self, body={**mine, **later.body})
+
+    def view(self) -> SeedView:
+        return SeedView(
+            repr(self.collection),
+            repr(self.key),
+            py_literal(self.body),
+            repr(self.create_path),
+            self.binds_key,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ReplyView:
     """A documented example the in-memory service replies with."""
 
@@ -517,6 +545,9 @@ class ExamplePlanner:
 
     def seeds(self, op: Operation, example: Example, fallback: JsonValue) -> list[SeedView]:
         """What the store must hold before ``example`` is sent (empty when nothing)."""
+        return [seed.view() for seed in self._seeds(op, example, fallback)]
+
+    def _seeds(self, op: Operation, example: Example, fallback: JsonValue) -> list[_Seed]:
         route = route_of(op, example.request.path, self.served.get(op.id))
         if route is None:
             return []
@@ -525,11 +556,7 @@ class ExamplePlanner:
         if plan.action in ("reply", "create", "put_content", "get_content"):
             return []
         collection = template.fill(values, plan.segments)
-        create = (
-            repr(collection)
-            if _shape(template, plan.segments) in self.create_shapes
-            else "None"
-        )
+        create = collection if _shape(template, plan.segments) in self.create_shapes else None
         present, body = (False, None)
         if example.response is not None:
             present, _ = _json(example.response.body)
@@ -537,14 +564,13 @@ class ExamplePlanner:
         if plan.action == "list":
             items = body.get("value") if isinstance(body, dict) else None
             return [
-                SeedView(repr(collection), repr(_key(item, index)), py_literal(item), create, False)
+                _Seed(collection, _key(item, index), item, create, False)
                 for index, item in enumerate(items if isinstance(items, list) else [])
             ]
         entity = body if present and isinstance(body, dict) else fallback
         if plan.key is None:
-            return [SeedView(repr(collection), "None", py_literal(entity), "None", False)]
-        key = values[plan.key]
-        return [SeedView(repr(collection), repr(key), py_literal(entity), create, True)]
+            return [_Seed(collection, None, entity, None, False)]
+        return [_Seed(collection, values[plan.key], entity, create, True)]
 
     def replies(self, op: Operation) -> list[ReplyView]:
         """Documented examples the in-memory service answers from (actions, odd paths;
@@ -585,15 +611,20 @@ class ExamplePlanner:
         return result
 
     def default_seeds(self, resource: Resource) -> list[SeedView]:
-        """Entities the default app starts with: those shown by get and list examples."""
-        result: list[SeedView] = []
+        """Entities the default app starts with: those shown by get and list examples, each
+        once (an entity shown by several examples with the properties of all of them, as
+        the store would load them one after the other)."""
+        found: dict[tuple[str, str | None], _Seed] = {}
         for op in resource.operations:
             if op.kind not in ("get", "list"):
                 continue
             for example in op.examples:
-                if replayable(example, op) is None:
-                    result.extend(self.seeds(op, example, {}))
-        return result
+                if replayable(example, op) is not None:
+                    continue
+                for seed in self._seeds(op, example, {}):
+                    known = found.get((seed.collection, seed.key))
+                    found[(seed.collection, seed.key)] = seed if known is None else known.merged(seed)
+        return [seed.view() for seed in found.values()]
 
     def test(
         self, op: Operation, example: Example, call: TestCall, fallback: JsonValue
@@ -666,26 +697,6 @@ class ExamplePlanner:
         )
 
 
-def split_list(text: str) -> list[str]:
-    """``a, b(c,d)`` -> ``['a', 'b(c,d)']``: as the generated runtime splits a list option."""
-    items: list[str] = []
-    depth, start, quoted = 0, 0, False
-    for index, char in enumerate(text):
-        if char == "'":
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        elif char == "," and depth == 0:
-            items.append(text[start:index].strip())
-            start = index + 1
-    items.append(text[start:].strip())
-    return [item for item in items if item]
-
-
 def typed_options(
     pairs: list[tuple[str, str]], options: tuple[tuple[str, str, str], ...]
 ) -> tuple[list[tuple[str, str]], dict[str, str]]:
@@ -712,7 +723,7 @@ def _option_literal(value: str, annotation: str) -> str | None:
     if annotation.startswith("bool"):
         return repr(value.lower() == "true") if value.lower() in ("true", "false") else None
     if annotation.startswith("Sequence"):
-        return py_literal(list[JsonValue](split_list(value)))
+        return py_literal(list[JsonValue](split_list(value)))  # as the runtime splits it
     return repr(value)
 
 

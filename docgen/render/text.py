@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from docgen.model import JsonValue
 
-__all__ = ["Header", "doc_text", "header", "py_literal"]
+__all__ = ["Header", "doc_text", "header", "py_literal", "summary_text"]
 
 _SPACE = re.compile(r"\s+")
 _QUOTE_RUN = re.compile(r'"(?=")')
@@ -57,6 +57,48 @@ def doc_text(text: str, limit: int = 0) -> str:
     if text.endswith('"'):
         text = text[:-1] + '\\"'
     return text
+
+
+_WORD = re.compile(r"[^\W_]+")
+_ARTICLES = frozenset({"a", "an", "the"})
+_SAME_VERB = {"read": "get", "retrieve": "get"}
+"""Verbs the reference pages use for one another (``Get x`` / ``Retrieve the properties of x``)."""
+
+
+def _stem(word: str) -> str:
+    """A word without its plural or third-person ``s`` (``policies`` -> ``policy``)."""
+    word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith(("xes", "ches", "shes", "sses", "zes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return _SAME_VERB.get(word, word)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_stem(word) for word in _WORD.findall(text) if word.lower() not in _ARTICLES)
+
+
+def summary_text(title: str, description: str) -> str:
+    """An operation's title and description as one text that says each thing once.
+
+    When the description names every word of the title (articles, plurals and
+    ``get``/``read``/``retrieve`` aside), only the description is kept: ``Delete book`` and
+    ``Delete a book.`` give ``Delete a book.``. When the title names every word of the
+    description, only the title. Otherwise both, the title first. Not escaped: pass the
+    result to :func:`doc_text`.
+    """
+    title, description = title.strip().rstrip(".").strip(), description.strip()
+    if not title or not description:
+        return description or (title + "." if title else "")
+    said = _words(description)
+    if _words(title) <= said:
+        return description
+    if said <= _words(title):
+        return title + "."
+    return f"{title}. {description}"
 
 
 def py_literal(value: JsonValue) -> str:

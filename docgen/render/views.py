@@ -14,7 +14,7 @@ from docgen import names
 from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
 from docgen.render.examples import BODY_METHODS, downloads, plan_of, served_paths, uploads
 from docgen.render.paths import PathTemplate
-from docgen.render.text import doc_text
+from docgen.render.text import doc_text, summary_text
 from docgen.render.types import FIELD_TYPES, TypeMap, collection_item, is_collection
 
 __all__ = [
@@ -502,7 +502,7 @@ class VersionContext:
         return OperationView(
             name=name,
             client_name=self.client_methods.get(op.id, name),
-            doc=_doc(op.title + ".", op.description) or doc_text(op.id),
+            doc=_doc(summary_text(op.title, op.description)) or doc_text(op.id),
             method=repr(op.method.upper()),
             params=params,
             service_params=service_params,

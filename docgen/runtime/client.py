@@ -24,7 +24,7 @@ from collections.abc import (
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import IO, Any, TypeGuard, Union
+from typing import IO, Any, Generic, TypedDict, TypeGuard, TypeVar, Union, Unpack
 from urllib.parse import quote
 
 import anyio
@@ -36,10 +36,14 @@ from .models import to_json
 __all__ = [
     "ALL_METHODS",
     "AsyncSession",
+    "CallOptions",
     "Content",
     "NO_RETRY",
+    "PageOptions",
+    "RequestOptions",
     "Retry",
     "Session",
+    "StreamOptions",
     "TokenAuth",
     "Upload",
     "item_path_value",
@@ -254,15 +258,19 @@ async def _acheck(response: httpx.Response) -> httpx.Response:
     return _check(response)
 
 
-def _items(body: Any) -> tuple[list[Any], str | None]:
-    """The items of one page of a collection and the link to the next page."""
+def _page(body: Any) -> tuple[list[Any], str | None, str | None]:
+    """The items of one page of a collection, the link to the next page and the delta link."""
     if isinstance(body, list):
-        return body, None
+        return body, None, None
     if not isinstance(body, dict):
-        return [], None
-    items = body.get("value")
-    link = body.get("@odata.nextLink")
-    return (items if isinstance(items, list) else []), (link if isinstance(link, str) else None)
+        return [], None, None
+    items, following = body.get("value"), body.get("@odata.nextLink")
+    delta = body.get("@odata.deltaLink")
+    return (
+        items if isinstance(items, list) else [],
+        following if isinstance(following, str) else None,
+        delta if isinstance(delta, str) else None,
+    )
 
 
 def _redirects(follow_redirects: bool | None) -> Any:
@@ -295,20 +303,176 @@ async def _async_chunks(content: IO[bytes] | Iterable[bytes]) -> AsyncIterator[b
             yield chunk
 
 
-class _Base:
+def _rewinder(content: Upload | None) -> Callable[[], None]:
+    """A function putting a seekable file back where the first send starts reading."""
+    if not _is_file(content) or not _replayable(content):
+        return lambda: None
+    file = content
+    start = file.tell()
+
+    def rewind() -> None:
+        file.seek(start)
+
+    return rewind
+
+
+class StreamOptions(TypedDict, total=False):
+    """The keywords of :meth:`Session.stream`."""
+
+    params: Mapping[str, str] | None
+    """Query parameters."""
+    headers: Mapping[str, str] | None
+    """Headers added to the session's (e.g. ``Content-Range``, ``Prefer``)."""
+    follow_redirects: bool | None
+    """Follow a redirect (``302`` + ``Location``) to its target (None: as the ``httpx``
+    client does; downloads and streams follow one unless told not to)."""
+
+
+class PageOptions(TypedDict, total=False):
+    """The keywords of :meth:`Session.paginate` (``headers`` are sent with every page)."""
+
+    params: Mapping[str, str] | None
+    """Query parameters of the first page."""
+    json: Any
+    """A body sent as JSON with the first page's request."""
+    headers: Mapping[str, str] | None
+    """Headers added to the session's."""
+
+
+class CallOptions(PageOptions, total=False):
+    """The keywords of :meth:`Session.call`."""
+
+    content: Upload | None
+    """A body that is not JSON (bytes, text, a binary file or an iterator of chunks),
+    sent as it is."""
+    content_type: str | None
+    """The ``Content-Type`` of ``content``."""
+
+
+class RequestOptions(CallOptions, total=False):
+    """The keywords of :meth:`Session.request` and :meth:`Session.download`."""
+
+    follow_redirects: bool | None
+    """See :class:`StreamOptions`."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """What one call of a session asks to send (the keywords of :class:`RequestOptions`)."""
+
+    method: str
+    path: str
+    params: Mapping[str, str] | None = None
+    json: Any = None
+    content: Upload | None = None
+    content_type: str | None = None
+    headers: Mapping[str, str] | None = None
+    follow_redirects: bool | None = None
+
+    @classmethod
+    def download(cls, method: str, path: str, options: Mapping[str, Any]) -> _Request:
+        """A request for content: any media type accepted, a redirect followed unless
+        ``follow_redirects`` says otherwise."""
+        headers = {"Accept": "*/*", **(options.get("headers") or {})}
+        return cls(method, path, **{"follow_redirects": True, **options, "headers": headers})
+
+
+class _Pages:
+    """Paging decisions, the same for both sessions and for delta rounds: which page to ask
+    for next (:attr:`next`, None once done), the items of each page, and the delta link of
+    the last one. A link seen before ends the paging (a service linking in a circle); so
+    does reading ``limit`` pages, and then there is no delta link."""
+
+    def __init__(self, first: _Request, limit: int | None = None) -> None:
+        self.next: _Request | None = first
+        """The request of the next page; None when there is none."""
+        self.delta_link: str | None = None
+        """``@odata.deltaLink`` of the last page read."""
+        self._headers = first.headers
+        self._seen: set[str] = set()
+        self._left = limit
+
+    def read(self, body: Any) -> list[Any]:
+        """The items of the page whose body is ``body``; moves :attr:`next` on."""
+        items, following, self.delta_link = _page(body)
+        if self._left is not None:
+            self._left -= 1
+        if following is None or following in self._seen:
+            self.next = None
+        elif self._left is not None and self._left <= 0:
+            self.next = self.delta_link = None
+        else:
+            self._seen.add(following)
+            self.next = _Request("GET", following, headers=self._headers)
+        return items
+
+
+class _Attempts:
+    """The sends of one request: the ``httpx.Request`` of each, and after each response
+    whether and how long to wait before sending again (:class:`Retry`)."""
+
+    def __init__(
+        self, build: Callable[[], httpx.Request], retry: Retry, content: Upload | None
+    ) -> None:
+        self._build = build
+        self._retry = retry
+        self._replayable = _replayable(content)
+        self._rewind = _rewinder(content)
+        self._count = 0
+
+    def request(self) -> httpx.Request:
+        """The request of the next send (a file body rewound where the first send started)."""
+        self._count += 1
+        if self._count > 1:
+            self._rewind()
+        return self._build()
+
+    def wait(self, response: httpx.Response) -> float | None:
+        """Seconds to wait before sending again after ``response``; None: it is the answer."""
+        return self._retry.delay(response, self._count) if self._replayable else None
+
+
+_HttpT = TypeVar("_HttpT", bound=httpx.Client | httpx.AsyncClient)
+_TransportT = TypeVar("_TransportT", bound=httpx.BaseTransport | httpx.AsyncBaseTransport)
+_SleepT = TypeVar("_SleepT", bound=Callable[[float], object])
+_TokenT = TypeVar("_TokenT", bound=TokenProvider)
+
+
+class _Core(Generic[_HttpT, _TransportT, _SleepT, _TokenT]):
+    """What :class:`Session` and :class:`AsyncSession` share: options, building requests,
+    retry decisions, errors, paging. The two differ only in sending and sleeping (and in
+    how they stream a file)."""
+
+    _new_client: Callable[..., _HttpT]
+    """The ``httpx`` client class of the session."""
+
     def __init__(
         self,
         base_url: str,
-        token: str | None,
-        headers: Mapping[str, str] | None,
-        retry: Retry,
+        *,
+        token: str | None = None,
+        auth: httpx.Auth | _TokenT | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        headers: Mapping[str, str] | None = None,
+        http_client: _HttpT | None = None,
+        transport: _TransportT | None = None,
+        event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+        retry: Retry = Retry(),
+        sleep: _SleepT | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._headers = {"Accept": "application/json", **(headers or {})}
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
+        self._auth = _auth(token, auth)
         self.retry = retry
         """When throttled requests are sent again (:class:`Retry`)."""
+        self._sleep = sleep
+        self._owned = http_client is None
+        self.http: _HttpT = http_client or self._new_client(
+            timeout=timeout, transport=transport, event_hooks=event_hooks
+        )
+        """The underlying ``httpx`` client."""
 
     def _url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
@@ -325,20 +489,34 @@ class _Base:
         return merged
 
     @staticmethod
-    def _rewind(content: Upload | None) -> Callable[[], None]:
-        """A function putting a seekable file back where the first send starts reading."""
-        if not _is_file(content) or not _replayable(content):
-            return lambda: None
-        file = content
-        start = file.tell()
+    def _body(content: Upload | None) -> Any:
+        """``content`` as the session's ``httpx`` client streams it."""
+        raise NotImplementedError
 
-        def rewind() -> None:
-            file.seek(start)
+    def _attempts(self, request: _Request) -> _Attempts:
+        def build() -> httpx.Request:
+            return self.http.build_request(
+                request.method,
+                self._url(request.path),
+                params=request.params,
+                json=to_json(request.json) if request.json is not None else None,
+                content=self._body(request.content),
+                headers=self._request_headers(request.headers, request.content_type),
+            )
 
-        return rewind
+        return _Attempts(build, self.retry, request.content)
+
+    def _send_options(self, request: _Request) -> dict[str, Any]:
+        """The keywords of ``httpx``'s ``send``, but for ``stream``."""
+        return {
+            "auth": self._auth or httpx.USE_CLIENT_DEFAULT,
+            "follow_redirects": _redirects(request.follow_redirects),
+        }
 
 
-class Session(_Base):
+class Session(
+    _Core[httpx.Client, httpx.BaseTransport, Callable[[float], object], Callable[[], str]]
+):
     """A synchronous session over an ``httpx.Client``.
 
     The client is made here (and closed with the session) unless one is given
@@ -349,84 +527,28 @@ class Session(_Base):
     and ``sleep`` is how the session waits (``time.sleep``; tests pass their own).
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        token: str | None = None,
-        auth: httpx.Auth | Callable[[], str] | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        transport: httpx.BaseTransport | None = None,
-        event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
-        retry: Retry = Retry(),
-        sleep: Callable[[float], object] = time.sleep,
-    ) -> None:
-        super().__init__(base_url, token, headers, retry)
-        self._auth = _auth(token, auth)
-        self._sleep = sleep
-        self._owned = http_client is None
-        self.http = http_client or httpx.Client(
-            timeout=timeout, transport=transport, event_hooks=event_hooks
-        )
-        """The underlying ``httpx.Client``."""
+    _new_client = httpx.Client
 
-    def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None,
-        json: Any,
-        content: Upload | None,
-        content_type: str | None,
-        headers: Mapping[str, str] | None,
-        follow_redirects: bool | None,
-        stream: bool,
-    ) -> httpx.Response:
-        """Send a request, again while the answer is throttled and :attr:`retry` allows."""
+    @staticmethod
+    def _body(content: Upload | None) -> Any:
         if isinstance(content, AsyncIterable):
             raise TypeError("an async iterator is sent with the asynchronous client")
-        body = _file_chunks(content) if _is_file(content) else content
-        replayable, rewind, attempt = _replayable(content), self._rewind(content), 0
+        return _file_chunks(content) if _is_file(content) else content
+
+    def _send(self, request: _Request, stream: bool = False) -> httpx.Response:
+        """Send ``request``, again while the answer is throttled and :attr:`retry` allows."""
+        attempts = self._attempts(request)
         while True:
-            attempt += 1
-            request = self.http.build_request(
-                method,
-                self._url(path),
-                params=params,
-                json=to_json(json) if json is not None else None,
-                content=body,
-                headers=self._request_headers(headers, content_type),
-            )
             response = self.http.send(
-                request,
-                stream=stream,
-                auth=self._auth or httpx.USE_CLIENT_DEFAULT,
-                follow_redirects=_redirects(follow_redirects),
+                attempts.request(), stream=stream, **self._send_options(request)
             )
-            wait = self.retry.delay(response, attempt) if replayable else None
+            wait = attempts.wait(response)
             if wait is None:
                 return response
             response.close()
-            self._sleep(wait)
-            rewind()
-            if _is_file(content):
-                body = _file_chunks(content)
+            (self._sleep or time.sleep)(wait)
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        content: Upload | None = None,
-        content_type: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        follow_redirects: bool | None = None,
-    ) -> httpx.Response:
+    def request(self, method: str, path: str, **options: Unpack[RequestOptions]) -> httpx.Response:
         """Send a request; raise :class:`ApiError` for an error status.
 
         ``json`` is sent as JSON; ``content`` (bytes, text, a binary file or an
@@ -434,117 +556,39 @@ class Session(_Base):
         to the session's (e.g. ``Content-Range``). ``follow_redirects`` follows a
         redirect (``302`` + ``Location``) to its target.
         """
-        response = self._send(
-            method,
-            path,
-            params=params,
-            json=json,
-            content=content,
-            content_type=content_type,
-            headers=headers,
-            follow_redirects=follow_redirects,
-            stream=False,
-        )
-        return _check(response)
+        return _check(self._send(_Request(method, path, **options)))
 
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        content: Upload | None = None,
-        content_type: str | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
+    def call(self, method: str, path: str, **options: Unpack[CallOptions]) -> Any:
         """Send a request and return its decoded body."""
-        return decode(
-            self.request(
-                method,
-                path,
-                params=params,
-                json=json,
-                content=content,
-                content_type=content_type,
-                headers=headers,
-            )
-        )
+        return decode(self.request(method, path, **options))
 
-    def download(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        content: Upload | None = None,
-        content_type: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        follow_redirects: bool = True,
-    ) -> Content:
+    def download(self, method: str, path: str, **options: Unpack[RequestOptions]) -> Content:
         """Send a request and return its body as bytes with its content type, following a
         redirect to the content (the bearer token is not sent to another host)."""
-        response = self.request(
-            method,
-            path,
-            params=params,
-            json=json,
-            content=content,
-            content_type=content_type,
-            headers={"Accept": "*/*", **(headers or {})},
-            follow_redirects=follow_redirects,
-        )
-        return _content(response)
+        return _content(_check(self._send(_Request.download(method, path, options))))
 
     @contextmanager
     def stream(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        follow_redirects: bool = True,
+        self, method: str, path: str, **options: Unpack[StreamOptions]
     ) -> Iterator[httpx.Response]:
         """A response whose body is read as it arrives (``response.iter_bytes()``), for
         large downloads; closed when the ``with`` block ends."""
-        response = self._send(
-            method,
-            path,
-            params=params,
-            json=None,
-            content=None,
-            content_type=None,
-            headers={"Accept": "*/*", **(headers or {})},
-            follow_redirects=follow_redirects,
-            stream=True,
-        )
+        response = self._send(_Request.download(method, path, options), stream=True)
         try:
             yield _check(response)
         finally:
             response.close()
 
-    def paginate(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Iterator[Any]:
+    def paginate(self, method: str, path: str, **options: Unpack[PageOptions]) -> Iterator[Any]:
         """Items of a collection, following ``@odata.nextLink`` until the last page
         (``headers`` are sent with every page)."""
-        body = self.call(method, path, params=params, json=json, headers=headers)
-        seen: set[str] = set()
-        while True:
-            items, link = _items(body)
-            yield from items
-            if not link or link in seen:
-                return
-            seen.add(link)
-            body = self.call("GET", link, headers=headers)
+        pages = _Pages(_Request(method, path, **options))
+        while pages.next is not None:
+            yield from pages.read(self._read(pages.next))
+
+    def _read(self, request: _Request) -> Any:
+        """The decoded body of the answer to ``request`` (:class:`ApiError` for an error)."""
+        return decode(_check(self._send(request)))
 
     def close(self) -> None:
         """Close the ``httpx.Client`` if this session made it."""
@@ -563,202 +607,80 @@ class Session(_Base):
         self.close()
 
 
-class AsyncSession(_Base):
+class AsyncSession(
+    _Core[
+        httpx.AsyncClient,
+        httpx.AsyncBaseTransport,
+        Callable[[float], Awaitable[object]],
+        TokenProvider,
+    ]
+):
     """An asynchronous session over an ``httpx.AsyncClient`` (see :class:`Session`).
 
     ``auth`` may also be a coroutine function returning the token; ``sleep`` is
     awaited to wait (``anyio.sleep``)."""
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        token: str | None = None,
-        auth: httpx.Auth | TokenProvider | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
-        retry: Retry = Retry(),
-        sleep: Callable[[float], Awaitable[object]] = anyio.sleep,
-    ) -> None:
-        super().__init__(base_url, token, headers, retry)
-        self._auth = _auth(token, auth)
-        self._sleep = sleep
-        self._owned = http_client is None
-        self.http = http_client or httpx.AsyncClient(
-            timeout=timeout, transport=transport, event_hooks=event_hooks
-        )
-        """The underlying ``httpx.AsyncClient``."""
+    _new_client = httpx.AsyncClient
 
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None,
-        json: Any,
-        content: Upload | None,
-        content_type: str | None,
-        headers: Mapping[str, str] | None,
-        follow_redirects: bool | None,
-        stream: bool,
-    ) -> httpx.Response:
-        """Send a request, again while the answer is throttled and :attr:`retry` allows."""
-        replayable, rewind, attempt = _replayable(content), self._rewind(content), 0
+    @staticmethod
+    def _body(content: Upload | None) -> Any:
+        if content is None or isinstance(content, (bytes, str, AsyncIterable)):
+            return content
+        return _async_chunks(content)
+
+    async def _send(self, request: _Request, stream: bool = False) -> httpx.Response:
+        """Send ``request``, again while the answer is throttled and :attr:`retry` allows."""
+        attempts = self._attempts(request)
         while True:
-            attempt += 1
-            body: Any = content
-            if content is not None and not isinstance(content, (bytes, str, AsyncIterable)):
-                body = _async_chunks(content)
-            request = self.http.build_request(
-                method,
-                self._url(path),
-                params=params,
-                json=to_json(json) if json is not None else None,
-                content=body,
-                headers=self._request_headers(headers, content_type),
-            )
             response = await self.http.send(
-                request,
-                stream=stream,
-                auth=self._auth or httpx.USE_CLIENT_DEFAULT,
-                follow_redirects=_redirects(follow_redirects),
+                attempts.request(), stream=stream, **self._send_options(request)
             )
-            wait = self.retry.delay(response, attempt) if replayable else None
+            wait = attempts.wait(response)
             if wait is None:
                 return response
             await response.aclose()
-            await self._sleep(wait)
-            rewind()
+            await (self._sleep or anyio.sleep)(wait)
 
     async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        content: Upload | None = None,
-        content_type: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        follow_redirects: bool | None = None,
+        self, method: str, path: str, **options: Unpack[RequestOptions]
     ) -> httpx.Response:
         """Send a request; raise :class:`ApiError` for an error status (see
         :meth:`Session.request`)."""
-        response = await self._send(
-            method,
-            path,
-            params=params,
-            json=json,
-            content=content,
-            content_type=content_type,
-            headers=headers,
-            follow_redirects=follow_redirects,
-            stream=False,
-        )
-        return _check(response)
+        return _check(await self._send(_Request(method, path, **options)))
 
-    async def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        content: Upload | None = None,
-        content_type: str | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
+    async def call(self, method: str, path: str, **options: Unpack[CallOptions]) -> Any:
         """Send a request and return its decoded body."""
-        return decode(
-            await self.request(
-                method,
-                path,
-                params=params,
-                json=json,
-                content=content,
-                content_type=content_type,
-                headers=headers,
-            )
-        )
+        return decode(await self.request(method, path, **options))
 
-    async def download(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        content: Upload | None = None,
-        content_type: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        follow_redirects: bool = True,
-    ) -> Content:
+    async def download(self, method: str, path: str, **options: Unpack[RequestOptions]) -> Content:
         """Send a request and return its body as bytes with its content type (see
         :meth:`Session.download`)."""
-        response = await self.request(
-            method,
-            path,
-            params=params,
-            json=json,
-            content=content,
-            content_type=content_type,
-            headers={"Accept": "*/*", **(headers or {})},
-            follow_redirects=follow_redirects,
-        )
-        return _content(response)
+        return _content(_check(await self._send(_Request.download(method, path, options))))
 
     @asynccontextmanager
     async def stream(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        follow_redirects: bool = True,
+        self, method: str, path: str, **options: Unpack[StreamOptions]
     ) -> AsyncIterator[httpx.Response]:
         """A response whose body is read as it arrives (``response.aiter_bytes()``);
         closed when the ``async with`` block ends."""
-        response = await self._send(
-            method,
-            path,
-            params=params,
-            json=None,
-            content=None,
-            content_type=None,
-            headers={"Accept": "*/*", **(headers or {})},
-            follow_redirects=follow_redirects,
-            stream=True,
-        )
+        response = await self._send(_Request.download(method, path, options), stream=True)
         try:
             yield await _acheck(response)
         finally:
             await response.aclose()
 
     async def paginate(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        headers: Mapping[str, str] | None = None,
+        self, method: str, path: str, **options: Unpack[PageOptions]
     ) -> AsyncIterator[Any]:
-        """Items of a collection, following ``@odata.nextLink`` until the last page
-        (``headers`` are sent with every page)."""
-        body = await self.call(method, path, params=params, json=json, headers=headers)
-        seen: set[str] = set()
-        while True:
-            items, link = _items(body)
-            for item in items:
+        """Items of a collection (see :meth:`Session.paginate`)."""
+        pages = _Pages(_Request(method, path, **options))
+        while pages.next is not None:
+            for item in pages.read(await self._read(pages.next)):
                 yield item
-            if not link or link in seen:
-                return
-            seen.add(link)
-            body = await self.call("GET", link, headers=headers)
+
+    async def _read(self, request: _Request) -> Any:
+        """The decoded body of the answer to ``request`` (:class:`ApiError` for an error)."""
+        return decode(_check(await self._send(request)))
 
     async def aclose(self) -> None:
         """Close the ``httpx.AsyncClient`` if this session made it."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI
+if TYPE_CHECKING:  # docgen combines documents without FastAPI installed
+    from fastapi import FastAPI
 
 __all__ = ["combine_documents", "read_document", "serve_document"]
 
@@ -41,8 +42,9 @@ def combine_documents(
     title: str, parts: Sequence[tuple[str, str, dict[str, Any]]]
 ) -> dict[str, Any]:
     """One document of the versions' documents, ``(mount path, version module, document)``
-    each: paths under their mount path, schema names and operation ids after the version
-    module (the versions define the same names differently)."""
+    each: paths under their mount path, schema components and operation ids after the
+    version module (``v1_0.microsoft.graph.customer``, ``v1_0_customer_get``), since the
+    versions define the same names differently. ``docgen openapi`` prints the same."""
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     first: dict[str, Any] = parts[0][2] if parts else {}

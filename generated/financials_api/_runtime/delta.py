@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar, Unpack
 
-from .client import AsyncSession, Session
+from .client import AsyncSession, Session, _Pages, _Request
 
-__all__ = ["Delta", "aread_delta", "read_delta"]
+__all__ = ["Delta", "DeltaOptions", "aread_delta", "read_delta"]
 
 T = TypeVar("T")
 
@@ -41,68 +41,45 @@ class Delta(Generic[T]):
         return len(self.items)
 
 
-def _page(body: Any) -> tuple[list[Any], str | None, str | None]:
-    """(items, next link, delta link) of one page."""
-    if isinstance(body, list):
-        return body, None, None
-    if not isinstance(body, dict):
-        return [], None, None
-    items = body.get("value")
-    following = body.get("@odata.nextLink")
-    delta = body.get("@odata.deltaLink")
-    return (
-        items if isinstance(items, list) else [],
-        following if isinstance(following, str) else None,
-        delta if isinstance(delta, str) else None,
-    )
+class DeltaOptions(TypedDict, total=False):
+    """The keywords of :func:`read_delta` and :func:`aread_delta`."""
+
+    delta_link: str | None
+    """The link a round ended with: ask for the changes made since (``path`` is then unused)."""
+    params: Mapping[str, str] | None
+    """Query parameters of the first page (a delta link carries its own)."""
+    headers: Mapping[str, str] | None
+    """Headers sent with every page."""
+
+
+def _round(
+    path: str,
+    delta_link: str | None = None,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> _Pages:
+    """The pages of a round: from ``delta_link`` when resuming, else from ``path``."""
+    if delta_link:
+        return _Pages(_Request("GET", delta_link, headers=headers), _MAX_PAGES)
+    return _Pages(_Request("GET", path, params=params, headers=headers), _MAX_PAGES)
 
 
 def read_delta(
-    session: Session,
-    path: str,
-    *,
-    delta_link: str | None = None,
-    params: Mapping[str, str] | None = None,
-    headers: Mapping[str, str] | None = None,
+    session: Session, path: str, **options: Unpack[DeltaOptions]
 ) -> tuple[list[Any], str | None]:
     """Every item of a delta round starting at ``path`` (or at ``delta_link``, to resume),
     and the round's delta link."""
-    if delta_link:
-        body = session.call("GET", delta_link, headers=headers)
-    else:
-        body = session.call("GET", path, params=params, headers=headers)
-    items: list[Any] = []
-    seen: set[str] = set()
-    for _ in range(_MAX_PAGES):
-        page, following, delta = _page(body)
-        items.extend(page)
-        if following is None or following in seen:
-            return items, delta
-        seen.add(following)
-        body = session.call("GET", following, headers=headers)
-    return items, None
+    pages, items = _round(path, **options), list[Any]()
+    while pages.next is not None:
+        items += pages.read(session._read(pages.next))
+    return items, pages.delta_link
 
 
 async def aread_delta(
-    session: AsyncSession,
-    path: str,
-    *,
-    delta_link: str | None = None,
-    params: Mapping[str, str] | None = None,
-    headers: Mapping[str, str] | None = None,
+    session: AsyncSession, path: str, **options: Unpack[DeltaOptions]
 ) -> tuple[list[Any], str | None]:
     """:func:`read_delta`, asynchronously."""
-    if delta_link:
-        body = await session.call("GET", delta_link, headers=headers)
-    else:
-        body = await session.call("GET", path, params=params, headers=headers)
-    items: list[Any] = []
-    seen: set[str] = set()
-    for _ in range(_MAX_PAGES):
-        page, following, delta = _page(body)
-        items.extend(page)
-        if following is None or following in seen:
-            return items, delta
-        seen.add(following)
-        body = await session.call("GET", following, headers=headers)
-    return items, None
+    pages, items = _round(path, **options), list[Any]()
+    while pages.next is not None:
+        items += pages.read(await session._read(pages.next))
+    return items, pages.delta_link

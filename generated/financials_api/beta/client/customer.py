@@ -29,7 +29,7 @@ class CustomerClient:
         select: Sequence[str] | None = None,
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
-        """Get customer. Retrieve the properties and relationships of a customer object."""
+        """Retrieve the properties and relationships of a customer object."""
         _path = (
             "/financials/companies/"
             + path_value(company_id)
@@ -51,7 +51,7 @@ class CustomerClient:
         skip: int | None = None,
         params: Mapping[str, str] | None = None,
     ) -> Iterator[_models.Customer]:
-        """List customers. Retrieve a list of customer objects."""
+        """Retrieve a list of customer objects."""
         _path = "/financials/companies/" + path_value(company_id) + "/customers"
 
         _params = request_params(
@@ -75,7 +75,7 @@ class AsyncCustomerClient:
         select: Sequence[str] | None = None,
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
-        """Get customer. Retrieve the properties and relationships of a customer object."""
+        """Retrieve the properties and relationships of a customer object."""
         _path = (
             "/financials/companies/"
             + path_value(company_id)
@@ -97,7 +97,7 @@ class AsyncCustomerClient:
         skip: int | None = None,
         params: Mapping[str, str] | None = None,
     ) -> AsyncIterator[_models.Customer]:
-        """List customers. Retrieve a list of customer objects."""
+        """Retrieve a list of customer objects."""
         _path = "/financials/companies/" + path_value(company_id) + "/customers"
 
         _params = request_params(

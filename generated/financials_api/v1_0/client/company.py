@@ -22,7 +22,7 @@ class CompanyClient:
         self._session = session
 
     def get(self, *, company_id: str, params: Mapping[str, str] | None = None) -> _models.Company:
-        """Get company. Retrieve the properties and relationships of a company object."""
+        """Retrieve the properties and relationships of a company object."""
         _path = "/financials/companies/" + path_value(company_id)
 
         _body = self._session.call("GET", _path, params=params)
@@ -35,7 +35,7 @@ class CompanyClient:
         top: int | None = None,
         params: Mapping[str, str] | None = None,
     ) -> Iterator[_models.Company]:
-        """List companies. Retrieve a list of company objects."""
+        """Retrieve a list of company objects."""
         _path = "/financials/companies"
 
         _params = request_params(params, {"$select": select, "$top": top})
@@ -52,7 +52,7 @@ class AsyncCompanyClient:
     async def get(
         self, *, company_id: str, params: Mapping[str, str] | None = None
     ) -> _models.Company:
-        """Get company. Retrieve the properties and relationships of a company object."""
+        """Retrieve the properties and relationships of a company object."""
         _path = "/financials/companies/" + path_value(company_id)
 
         _body = await self._session.call("GET", _path, params=params)
@@ -65,7 +65,7 @@ class AsyncCompanyClient:
         top: int | None = None,
         params: Mapping[str, str] | None = None,
     ) -> AsyncIterator[_models.Company]:
-        """List companies. Retrieve a list of company objects."""
+        """Retrieve a list of company objects."""
         _path = "/financials/companies"
 
         _params = request_params(params, {"$select": select, "$top": top})

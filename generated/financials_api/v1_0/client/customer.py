@@ -39,7 +39,7 @@ class CustomerClient:
         ) = None,
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
-        """Add customers. Add customers by posting to the customers collection."""
+        """Add customers by posting to the customers collection."""
         if via is None or via == "/financials/companies/{company_id}/customers":
             _path = "/financials/companies/" + path_value(company_id) + "/customers"
         elif via == "/financials/companies/{company_id}/customers/$ref":
@@ -55,7 +55,7 @@ class CustomerClient:
     def delete(
         self, *, company_id: str, customer_id: str, params: Mapping[str, str] | None = None
     ) -> None:
-        """Delete customer. Delete a customer object."""
+        """Delete a customer object."""
         _path = (
             "/financials/companies/"
             + path_value(company_id)
@@ -73,7 +73,7 @@ class CustomerClient:
         select: Sequence[str] | None = None,
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
-        """Get customer. Retrieve the properties and relationships of a customer object."""
+        """Retrieve the properties and relationships of a customer object."""
         _path = (
             "/financials/companies/"
             + path_value(company_id)
@@ -95,7 +95,7 @@ class CustomerClient:
         skip: int | None = None,
         params: Mapping[str, str] | None = None,
     ) -> Iterator[_models.Customer]:
-        """List customers. Retrieve a list of customer objects."""
+        """Retrieve a list of customer objects."""
         _path = "/financials/companies/" + path_value(company_id) + "/customers"
 
         _params = request_params(
@@ -112,7 +112,7 @@ class CustomerClient:
         body: _models.Customer | Mapping[str, Any],
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
-        """Update customer. Update the properties of a customer object."""
+        """Update the properties of a customer object."""
         _path = (
             "/financials/companies/"
             + path_value(company_id)
@@ -144,7 +144,7 @@ class AsyncCustomerClient:
         ) = None,
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
-        """Add customers. Add customers by posting to the customers collection."""
+        """Add customers by posting to the customers collection."""
         if via is None or via == "/financials/companies/{company_id}/customers":
             _path = "/financials/companies/" + path_value(company_id) + "/customers"
         elif via == "/financials/companies/{company_id}/customers/$ref":
@@ -160,7 +160,7 @@ class AsyncCustomerClient:
     async def delete(
         self, *, company_id: str, customer_id: str, params: Mapping[str, str] | None = None
     ) -> None:
-        """Delete customer. Delete a customer object."""
+        """Delete a customer object."""
         _path = (
             "/financials/companies/"
             + path_value(company_id)
@@ -178,7 +178,7 @@ class AsyncCustomerClient:
         select: Sequence[str] | None = None,
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
-        """Get customer. Retrieve the properties and relationships of a customer object."""
+        """Retrieve the properties and relationships of a customer object."""
         _path = (
             "/financials/companies/"
             + path_value(company_id)
@@ -200,7 +200,7 @@ class AsyncCustomerClient:
         skip: int | None = None,
         params: Mapping[str, str] | None = None,
     ) -> AsyncIterator[_models.Customer]:
-        """List customers. Retrieve a list of customer objects."""
+        """Retrieve a list of customer objects."""
         _path = "/financials/companies/" + path_value(company_id) + "/customers"
 
         _params = request_params(
@@ -217,7 +217,7 @@ class AsyncCustomerClient:
         body: _models.Customer | Mapping[str, Any],
         params: Mapping[str, str] | None = None,
     ) -> _models.Customer:
-        """Update customer. Update the properties of a customer object."""
+        """Update the properties of a customer object."""
         _path = (
             "/financials/companies/"
             + path_value(company_id)

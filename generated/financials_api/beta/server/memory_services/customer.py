@@ -71,22 +71,6 @@ SEEDS: tuple[Seed, ...] = (
             "lastModifiedDateTime": "2016-12-31T23:56:51.5562076+03:00",
         },
     ),
-    Seed(
-        "/financials/companies/f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5/customers",
-        "7f3c2a10-2a10-7f3c-102a-3c7f102a3c7f",
-        {
-            "@odata.type": "#microsoft.graph.customer",
-            "id": "7f3c2a10-2a10-7f3c-102a-3c7f102a3c7f",
-            "number": "20000",
-            "displayName": "Fabrikam, Inc.",
-            "type": "Company",
-            "email": "accounts@fabrikam.com",
-            "currencyCode": "USD",
-            "blocked": "Invoice",
-            "blockedReason": "Payment overdue",
-            "lastModifiedDateTime": "2021-06-30T14:02:11.5200000Z",
-        },
-    ),
 )
 """Entities shown by the documented get and list examples."""
 
@@ -112,11 +96,11 @@ class InMemoryCustomerService(MemoryBase, CustomerService):
     async def customer_get(
         self, *, path: str, company_id: str, customer_id: str, query: Query = NO_QUERY
     ) -> _models.Customer | Reply:
-        """Get customer. Retrieve the properties and relationships of a customer object."""
+        """Retrieve the properties and relationships of a customer object."""
         return self.serve(PLANS["customer_get"], path, None, query=query)
 
     async def customer_list(
         self, *, path: str, company_id: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Customer] | Reply:
-        """List customers. Retrieve a list of customer objects."""
+        """Retrieve a list of customer objects."""
         return self.serve(PLANS["customer_list"], path, None, query=query)

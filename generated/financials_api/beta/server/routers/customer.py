@@ -29,7 +29,7 @@ async def customer_get(
     customer_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
-    """Get customer. Retrieve the properties and relationships of a customer object."""
+    """Retrieve the properties and relationships of a customer object."""
     result = await service.customer_get(
         path=route_path(request),
         company_id=company_id,
@@ -45,7 +45,7 @@ async def customer_list(
     company_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
-    """List customers. Retrieve a list of customer objects."""
+    """Retrieve a list of customer objects."""
     result = await service.customer_list(
         path=route_path(request),
         company_id=company_id,

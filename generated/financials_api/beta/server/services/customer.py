@@ -31,10 +31,10 @@ class CustomerService(abc.ABC):
     async def customer_get(
         self, *, path: str, company_id: str, customer_id: str, query: Query = NO_QUERY
     ) -> _models.Customer | Reply:
-        """Get customer. Retrieve the properties and relationships of a customer object."""
+        """Retrieve the properties and relationships of a customer object."""
 
     @abc.abstractmethod
     async def customer_list(
         self, *, path: str, company_id: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Customer] | Reply:
-        """List customers. Retrieve a list of customer objects."""
+        """Retrieve a list of customer objects."""

@@ -34,17 +34,6 @@ SEEDS: tuple[Seed, ...] = (
     ),
     Seed(
         "/financials/companies",
-        "f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
-        {
-            "id": "f5a7b3c2-b3c2-f5a7-c2b3-a7f5c2b3a7f5",
-            "systemVersion": "16.5.22083.0",
-            "name": "CONTOSO US",
-            "displayName": "Contoso US",
-            "businessProfileId": "",
-        },
-    ),
-    Seed(
-        "/financials/companies",
         "a1d4e8f0-e8f0-a1d4-f0e8-d4a1f0e8d4a1",
         {
             "id": "a1d4e8f0-e8f0-a1d4-f0e8-d4a1f0e8d4a1",
@@ -75,11 +64,11 @@ class InMemoryCompanyService(MemoryBase, CompanyService):
     """The company resource, kept in memory."""
 
     async def company_get(self, *, path: str, company_id: str) -> _models.Company | Reply:
-        """Get company. Retrieve the properties and relationships of a company object."""
+        """Retrieve the properties and relationships of a company object."""
         return self.serve(PLANS["company_get"], path, None)
 
     async def company_list(
         self, *, path: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Company] | Reply:
-        """List companies. Retrieve a list of company objects."""
+        """Retrieve a list of company objects."""
         return self.serve(PLANS["company_list"], path, None, query=query)

@@ -28,7 +28,7 @@ async def company_get(
     company_id: str,
     service: CompanyService = Depends(_service),
 ) -> Response:
-    """Get company. Retrieve the properties and relationships of a company object."""
+    """Retrieve the properties and relationships of a company object."""
     result = await service.company_get(
         path=route_path(request),
         company_id=company_id,
@@ -41,7 +41,7 @@ async def company_list(
     request: Request,
     service: CompanyService = Depends(_service),
 ) -> Response:
-    """List companies. Retrieve a list of company objects."""
+    """Retrieve a list of company objects."""
     result = await service.company_list(
         path=route_path(request),
         query=query_of(request.query_params),

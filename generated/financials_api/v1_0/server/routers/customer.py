@@ -33,7 +33,7 @@ async def add_customers(
     body: _models.Customer,
     service: CustomerService = Depends(_service),
 ) -> Response:
-    """Add customers. Add customers by posting to the customers collection."""
+    """Add customers by posting to the customers collection."""
     result = await service.add_customers(
         path=route_path(request),
         company_id=company_id,
@@ -49,7 +49,7 @@ async def add_customers_2(
     body: _models.Customer,
     service: CustomerService = Depends(_service),
 ) -> Response:
-    """Add customers. Add customers by posting to the customers collection."""
+    """Add customers by posting to the customers collection."""
     result = await service.add_customers(
         path=route_path(request),
         company_id=company_id,
@@ -65,7 +65,7 @@ async def customer_delete(
     customer_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
-    """Delete customer. Delete a customer object."""
+    """Delete a customer object."""
     result = await service.customer_delete(
         path=route_path(request),
         company_id=company_id,
@@ -81,7 +81,7 @@ async def customer_get(
     customer_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
-    """Get customer. Retrieve the properties and relationships of a customer object."""
+    """Retrieve the properties and relationships of a customer object."""
     result = await service.customer_get(
         path=route_path(request),
         company_id=company_id,
@@ -97,7 +97,7 @@ async def customer_list(
     company_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
-    """List customers. Retrieve a list of customer objects."""
+    """Retrieve a list of customer objects."""
     result = await service.customer_list(
         path=route_path(request),
         company_id=company_id,
@@ -114,7 +114,7 @@ async def customer_update(
     body: _models.Customer,
     service: CustomerService = Depends(_service),
 ) -> Response:
-    """Update customer. Update the properties of a customer object."""
+    """Update the properties of a customer object."""
     result = await service.customer_update(
         path=route_path(request),
         company_id=company_id,

@@ -29,10 +29,10 @@ class CompanyService(abc.ABC):
 
     @abc.abstractmethod
     async def company_get(self, *, path: str, company_id: str) -> _models.Company | Reply:
-        """Get company. Retrieve the properties and relationships of a company object."""
+        """Retrieve the properties and relationships of a company object."""
 
     @abc.abstractmethod
     async def company_list(
         self, *, path: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Company] | Reply:
-        """List companies. Retrieve a list of company objects."""
+        """Retrieve a list of company objects."""
