@@ -160,3 +160,31 @@ def test_an_upload_sends_its_typed_headers_with_the_given_ones(tree: Path) -> No
         print("ok")
         """,
     )
+
+
+def test_an_upload_to_a_dot_segment_stays_under_its_collection(tree: Path) -> None:
+    drive(
+        tree,
+        """
+        import anyio
+        import httpx
+        from widgets.v1_0.client import AsyncClient, Client
+
+        sent = []
+
+        def answer(request):
+            sent.append(request.url.raw_path.decode())
+            return httpx.Response(204)
+
+        with Client("http://t/v1.0", transport=httpx.MockTransport(answer)) as client:
+            client.widgets.upload(widget_id="..", body=b"PNG")
+
+        async def run():
+            async with AsyncClient("http://t/v1.0", transport=httpx.MockTransport(answer)) as client:
+                await client.widgets.upload(widget_id=".", body=b"PNG")
+
+        anyio.run(run)
+        assert sent == ["/v1.0/widgets/%2E%2E/picture", "/v1.0/widgets/%2E/picture"], sent
+        print("ok")
+        """,
+    )
