@@ -188,3 +188,25 @@ def test_an_upload_to_a_dot_segment_stays_under_its_collection(tree: Path) -> No
         print("ok")
         """,
     )
+
+
+def test_an_upload_is_held_to_max_upload_bytes_and_takes_any_media_type(tree: Path) -> None:
+    drive(
+        tree,
+        """
+        import httpx
+        from widgets import Limits
+        from widgets._runtime.testing import SyncASGITransport
+        from widgets.v1_0.server.app import create_app
+
+        app = create_app(limits=Limits(max_upload_bytes=4, max_body_bytes=1))
+        with httpx.Client(transport=SyncASGITransport(app), base_url="http://t") as http:
+            fits = http.put("/widgets/w1/picture", content=b"PNG!", headers={"Content-Type": "image/png"})
+            assert fits.status_code < 300, fits.text
+            other = http.put("/widgets/w1/picture", content=b"GIF", headers={"Content-Type": "image/gif"})
+            assert other.status_code < 300, other.text
+            large = http.put("/widgets/w1/picture", content=b"PNG!!", headers={"Content-Type": "image/png"})
+            assert large.status_code == 413 and large.json()["error"]["code"] == "PayloadTooLarge", large.text
+        print("ok")
+        """,
+    )

@@ -32,7 +32,7 @@ TEST_REQUIREMENTS = ("pytest>=8",)
 """What the generated tests need besides the package."""
 
 RUNTIME_MODULES = (
-    "errors", "models", "client", "server", "store", "testing", "openapi", "filters", "query", "delta", "bodies",
+    "errors", "models", "client", "server", "store", "testing", "openapi", "filters", "query", "delta", "limits", "guard",
 )
 """The static support modules of ``<package>/_runtime/``: :mod:`docgen.runtime`, copied verbatim."""
 RUNTIME_HEADER = (
@@ -156,7 +156,8 @@ class Renderer:
                 (f"{self.package}._runtime.errors", name)
                 for name in ("ApiError", "BadRequest", "NotFound")
             ]
-            + [(f"{self.package}._runtime.query", name) for name in ("NO_QUERY", "Query")],
+            + [(f"{self.package}._runtime.query", name) for name in ("NO_QUERY", "Query")]
+            + [(f"{self.package}._runtime.limits", "Limits")],
         )
         return f"{self.package}/__init__.py", text
 
