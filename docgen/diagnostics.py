@@ -74,6 +74,7 @@ CODES: dict[str, Code] = _codes(
     ("DG105", W, "example request path matches no documented request line"),
     ("DG106", W, "unknown API version segment in example URL"),
     ("DG107", W, "documented request lines use different methods"),
+    ("DG108", E, "request line has a dot segment ('.' or '..', also percent-encoded): the operation is left out"),
     # Tables (DG2xx)
     ("DG201", W, "type cell cannot be understood"),
     ("DG202", W, "server-set property listed as a property to supply"),

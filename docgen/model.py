@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal, Union
+from urllib.parse import unquote
 
 from docgen.diagnostics import Diagnostic, SourceSpan
 
@@ -27,6 +28,17 @@ JSON_MEDIA_TYPES = ("application/json", "text/json")
 def is_json_media_type(media_type: str | None) -> bool:
     """The media type is JSON (None counts as JSON: a body the page gives no type for)."""
     return media_type is None or media_type in JSON_MEDIA_TYPES or media_type.endswith("+json")
+
+
+def dot_segment(path: str) -> str | None:
+    """The first ``.`` or ``..`` segment of a path (percent-encoded too: ``%2E%2E``), or None.
+
+    Clients and servers remove dot segments, and ``..`` takes the segment before it along,
+    so a path holding one does not name what it says, and may climb out of the base URL."""
+    for segment in path.split("/"):
+        if segment in (".", "..") or ("%" in segment and unquote(segment) in (".", "..")):
+            return segment
+    return None
 
 
 JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]

@@ -98,7 +98,7 @@ TEMPLATE_GLOBALS = frozenset(
     "MemoryBase Seed Harness Client AsyncClient abc annotations enum httpx pytest router self "
     "cls app respond to_json documented documented_body path_value install_error_handlers "
     "include_routers create_app pytestmark result item_path_value literal_value route_path act_for "
-    "Literal Plan Route PLANS".split()
+    "Literal Plan Route PLANS GuardedRoute Limits".split()
 )
 """Names the templates bind at module level (or use inside functions): generated names
 avoid them, so a handler or a parameter can never shadow one."""

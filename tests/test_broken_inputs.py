@@ -118,3 +118,67 @@ def test_links_to_missing_pages_and_wrong_case() -> None:
     (version,) = docset.versions
     (resource_group,) = version.resources
     assert resource_group.operations[0].response_type == "microsoft.graph.widget"
+
+
+EVIL = """# {title}
+
+## HTTP request
+```http
+{lines}
+```
+
+## Response
+If successful, this method returns a `{status}` response code.
+
+## Example
+```http
+{example}
+```
+
+```http
+HTTP/1.1 {status}
+Content-type: application/json
+
+{{"id": "1"}}
+```
+"""
+
+
+def test_a_request_line_with_a_dot_segment_is_an_error_and_its_operation_is_left_out(tmp_path: Path) -> None:
+    """httpx (and servers) remove dot segments: ``/evils/../../etc/passwd/{id}`` names
+    ``/etc/passwd/{id}`` (issue 17). The operation is left out with DG108; an example URL
+    holding one is served by no route and not replayed; the other pages are generated."""
+    from docgen.cli import main
+
+    api = tmp_path / "specs" / "v1.0" / "api"
+    api.mkdir(parents=True)
+    pages = {
+        "evil-delete.md": ("Delete evil", "DELETE /evils/../../etc/passwd/{id}", "204 No Content", "DELETE /evils/1"),
+        "evil-update.md": ("Update evil", "PATCH /evils/{id}/./x\nPATCH /evils/{id}", "200 OK", "PATCH /evils/1"),
+        "evil-dots.md": ("Get evil dots", "GET /evils/%2e%2E/x", "200 OK", "GET /evils/1"),
+        "evil-get.md": ("Get evil", "GET /evils/{id}", "200 OK", "GET /evils/../../etc/passwd/1"),
+    }
+    for name, (title, lines, status, example) in pages.items():
+        (api / name).write_text(EVIL.format(title=title, lines=lines, status=status, example=example))
+    out = tmp_path / "out"
+    argv = ["generate", "--no-cache", "--specs", str(tmp_path / "specs"), "--out", str(out), "--package", "evil"]
+    assert main(argv) == 2
+    texts = {path: path.read_text() for path in out.rglob("*.py") if "_runtime" not in path.parts}
+    assert texts and not [path for path, text in texts.items() if any(bad in text for bad in ("passwd", "/./x", "%2e%2E"))]
+    client = (out / "evil" / "v1_0" / "client" / "evil.py").read_text()
+    assert "def get(" in client and "def delete(" not in client and "def update(" not in client
+
+    specs = tmp_path / "specs"
+    docset = link([parse_page(str(path.relative_to(specs)), path.read_text()) for path in sorted(api.glob("*.md"))])
+    errors = [str(d) for d in docset.diagnostics if d.code == "DG108"]
+    assert errors == [
+        "v1.0/api/evil-delete.md:5:15: error DG108 request line DELETE /evils/../../etc/passwd/{id} has the dot"
+        " segment '..', which HTTP clients and servers remove ('..' with the segment before it); operation"
+        " 'evil-delete' left out",
+        "v1.0/api/evil-dots.md:5:12: error DG108 request line GET /evils/%2e%2E/x has the dot segment '%2e%2E',"
+        " which HTTP clients and servers remove ('..' with the segment before it); operation 'evil-dots' left out",
+        "v1.0/api/evil-update.md:5:19: error DG108 request line PATCH /evils/{id}/./x has the dot segment '.',"
+        " which HTTP clients and servers remove ('..' with the segment before it); operation 'evil-update' left out",
+    ]
+    (version,) = docset.versions
+    assert [op.id for r in version.resources for op in r.operations] == ["evil-get"]

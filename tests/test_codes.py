@@ -47,6 +47,7 @@ FIXTURES: dict[str, tuple[dict[str, str], int]] = {
     "DG105": ({"v1.0/api/w-get.md": api(GET.replace("/widgets/1", "/gadgets/1") + OK)}, 13),
     "DG106": ({"v1.0/api/w-get.md": api(GET.replace("/v1.0/", "/localtest/") + OK)}, 13),
     "DG107": ({"v1.0/api/w-get.md": api(GET + OK, lines="GET /widgets/{id}\nPATCH /widgets/{id}")}, 5),
+    "DG108": ({"v1.0/api/w-get.md": api(GET + OK, lines="GET /widgets/{id}\nGET /widgets/../../etc/{id}")}, 6),
     "DG201": ({"v1.0/resources/widget.md": WIDGET + "|name|!!|x|\n"}, 7),
     "DG202": (
         {

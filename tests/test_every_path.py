@@ -174,3 +174,68 @@ def test_a_documented_redirect_is_answered_and_not_followed(tree: Path) -> None:
         print("ok")
         """,
     )
+
+
+def test_hostile_path_arguments_stay_where_the_docs_put_them(tree: Path) -> None:
+    """Segments, item paths and OData string literals, operations with no body and
+    iterators, sync and async: dot segments are encoded (httpx would remove them), an item path keeps its
+    ``/`` but cannot climb out with ``..``, and an empty argument sends nothing."""
+    drive(
+        tree,
+        """
+        import anyio
+        import httpx
+        from things.v1_0.client import AsyncClient, Client
+
+        sent = []
+
+        def answer(request):
+            sent.append((request.method, request.url.raw_path.decode()))
+            body = {"value": []} if request.url.path.endswith(("archive", "')")) else {"id": "t1"}
+            return httpx.Response(200, json=body)
+
+        expected = [
+            ("GET", "/v1.0/me/things/%2E%2E"),
+            ("GET", "/v1.0/users/%2E%2E/things/%2E"),
+            ("GET", "/v1.0/me/things/%2E%2E/content"),
+            ("POST", "/v1.0/users/%2E/things/%2E%2E/archive"),
+            ("POST", "/v1.0/me/drive/root:/a/%2E%2E/%2E%2E/b/%2E/c:/things/search(q='..%2Fx')"),
+            ("POST", "/v1.0/me/drive/root:/%2E%2E:/things/search(q='%27%27')"),
+        ]
+        with Client("http://t/v1.0", transport=httpx.MockTransport(answer)) as client:
+            client.things.get(thing_id="..")
+            client.things.get(thing_id=".", user_id="..")
+            client.things.content(thing_id="..")
+            list(client.things.archive(thing_id="..", user_id="."))
+            list(client.things.archive(item_path="/a/../../b/./c", text="../x"))
+            list(client.things.archive(item_path="..", text="'"))
+            for empty in ({"thing_id": ""}, {"thing_id": "t1", "user_id": ""}):
+                try:
+                    client.things.get(**empty)
+                except ValueError:
+                    pass
+                else:
+                    raise AssertionError(f"an empty path argument was sent: {empty}")
+            try:
+                list(client.things.archive(item_path="/", text="x"))
+            except ValueError:
+                pass
+            else:
+                raise AssertionError("an empty item path was sent")
+        assert sent == expected, sent
+
+        async def run():
+            async with AsyncClient("http://t/v1.0", transport=httpx.MockTransport(answer)) as client:
+                await client.things.get(thing_id="..")
+                await client.things.get(thing_id=".", user_id="..")
+                await client.things.content(thing_id="..")
+                [i async for i in client.things.archive(thing_id="..", user_id=".")]
+                [i async for i in client.things.archive(item_path="/a/../../b/./c", text="../x")]
+                [i async for i in client.things.archive(item_path="..", text="'")]
+
+        sent.clear()
+        anyio.run(run)
+        assert sent == expected, sent
+        print("ok")
+        """,
+    )

@@ -82,3 +82,20 @@ def test_what_is_not_served_is_named(expression: str, message: str) -> None:
 
 def test_nesting_up_to_the_bound_is_served() -> None:
     assert ids("(" * 32 + "size eq 3" + ")" * 32) == ["1"]
+
+
+def test_limits_are_arguments_and_a_long_chain_does_not_recurse() -> None:
+    """The app's ``Limits`` set the engine's bounds; a chain of ``and``/``or`` of any length
+    is evaluated without one stack frame per term (a raised ``max_filter_chars`` must not
+    turn a long chain into a RecursionError)."""
+    chain = " or ".join(["size eq 1"] * 5000 + ["size eq 7"])
+    with pytest.raises(filters.FilterError, match="longer than 2048"):
+        filters.parse_filter(chain)
+    keep = filters.parse_filter(chain, max_length=len(chain))
+    assert [item["id"] for item in ITEMS if keep(item)] == ["3"]
+    every = filters.parse_filter(" and ".join(["active eq true"] * 5000), max_length=10**6)
+    assert [item["id"] for item in ITEMS if every(item)] == ["1", "3"]
+    nested = "(" * 40 + "active" + ")" * 40
+    with pytest.raises(filters.FilterError, match="deeper than 32"):
+        filters.parse_filter(nested)
+    assert filters.parse_filter(nested, max_depth=40)(ITEMS[0]) is True

@@ -160,3 +160,53 @@ def test_an_upload_sends_its_typed_headers_with_the_given_ones(tree: Path) -> No
         print("ok")
         """,
     )
+
+
+def test_an_upload_to_a_dot_segment_stays_under_its_collection(tree: Path) -> None:
+    drive(
+        tree,
+        """
+        import anyio
+        import httpx
+        from widgets.v1_0.client import AsyncClient, Client
+
+        sent = []
+
+        def answer(request):
+            sent.append(request.url.raw_path.decode())
+            return httpx.Response(204)
+
+        with Client("http://t/v1.0", transport=httpx.MockTransport(answer)) as client:
+            client.widgets.upload(widget_id="..", body=b"PNG")
+
+        async def run():
+            async with AsyncClient("http://t/v1.0", transport=httpx.MockTransport(answer)) as client:
+                await client.widgets.upload(widget_id=".", body=b"PNG")
+
+        anyio.run(run)
+        assert sent == ["/v1.0/widgets/%2E%2E/picture", "/v1.0/widgets/%2E/picture"], sent
+        print("ok")
+        """,
+    )
+
+
+def test_an_upload_is_held_to_max_upload_bytes_and_takes_any_media_type(tree: Path) -> None:
+    drive(
+        tree,
+        """
+        import httpx
+        from widgets import Limits
+        from widgets._runtime.testing import SyncASGITransport
+        from widgets.v1_0.server.app import create_app
+
+        app = create_app(limits=Limits(max_upload_bytes=4, max_body_bytes=1))
+        with httpx.Client(transport=SyncASGITransport(app), base_url="http://t") as http:
+            fits = http.put("/widgets/w1/picture", content=b"PNG!", headers={"Content-Type": "image/png"})
+            assert fits.status_code < 300, fits.text
+            other = http.put("/widgets/w1/picture", content=b"GIF", headers={"Content-Type": "image/gif"})
+            assert other.status_code < 300, other.text
+            large = http.put("/widgets/w1/picture", content=b"PNG!!", headers={"Content-Type": "image/png"})
+            assert large.status_code == 413 and large.json()["error"]["code"] == "PayloadTooLarge", large.text
+        print("ok")
+        """,
+    )

@@ -50,7 +50,8 @@ def test_layout(files: dict[str, str]) -> None:
         f"{pkg}/__init__.py",
         f"{pkg}/app.py",
         *(f"{pkg}/_runtime/{m}.py" for m in
-          ("__init__", "errors", "models", "client", "server", "store", "testing", "filters", "query", "delta", "openapi")),
+          ("__init__", "errors", "models", "client", "server", "store", "testing", "filters", "query", "delta", "openapi",
+           "limits", "guard")),
         f"{pkg}/v1_0/__init__.py",
         f"{pkg}/v1_0/models/__init__.py",
         *(f"{pkg}/v1_0/models/{m}.py" for m in

@@ -78,6 +78,14 @@ _ERRORS = {
         "description": "Nothing is at the path (an unknown id).",
         "content": {JSON: {"schema": ERROR_SCHEMA}},
     },
+    "PayloadTooLarge": {
+        "description": "The body is larger than the app's limits allow (Limits.max_body_bytes, max_upload_bytes).",
+        "content": {JSON: {"schema": ERROR_SCHEMA}},
+    },
+    "UnsupportedMediaType": {
+        "description": "The body is not JSON, which this operation takes.",
+        "content": {JSON: {"schema": ERROR_SCHEMA}},
+    },
 }
 
 

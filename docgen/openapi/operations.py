@@ -184,6 +184,10 @@ class OperationBuilder:
             result[str(status)] = self._success(op, status, has_body, examples)
         result["400"] = {"$ref": "#/components/responses/BadRequest"}
         result["404"] = {"$ref": "#/components/responses/NotFound"}
+        if op.method.upper() in BODY_METHODS:  # the app's limits (_runtime/guard.py)
+            result["413"] = {"$ref": "#/components/responses/PayloadTooLarge"}
+            if not uploads(op):
+                result["415"] = {"$ref": "#/components/responses/UnsupportedMediaType"}
         return result
 
     def _success(self, op: Operation, status: int, has_body: bool, examples: list[Example]) -> dict[str, Any]:

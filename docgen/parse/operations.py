@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import replace
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
-from docgen.model import Body, Example, Operation, OperationKind, Parameter, RequestLine
+from docgen.model import Body, Example, Operation, OperationKind, Parameter, RequestLine, dot_segment
 from docgen.parse.api_page import _Collected, _pair_examples
 from docgen.parse.page import Page
 from docgen.parse.query_options import SYSTEM_OPTIONS, options_from_prose
@@ -51,8 +51,32 @@ def build_operations(
         lines = tuple(ln for ln in col.lines if ln.method == method)
         mine = [e for e in examples if e.request.method == method or len(methods) == 1]
         op_id = stem if len(methods) == 1 else f"{stem}-{method.lower()}"
+        if _dot_segments(op_id, lines, mine, diags):
+            continue
         ops.append(_operation(page, col, version, title, description, op_id, method, lines, mine, diags))
     return tuple(ops)
+
+
+def _dot_segments(op_id: str, lines: tuple[RequestLine, ...], examples: list[Example], diags: list[Diagnostic]) -> bool:
+    """Report each request line holding a dot segment (DG108); True when there is one: the
+    operation is then left out, since no client or server would keep the path as written."""
+    found = False
+    for ln in lines:
+        segment = dot_segment(ln.path)
+        if segment is None:
+            continue
+        found = True
+        at = ln.text.find("/" + segment)
+        message = (
+            f"request line {ln.method} {ln.text} has the dot segment {segment!r}, which HTTP clients and"
+            f" servers remove ('..' with the segment before it); operation {op_id!r} left out"
+        )
+        diags.append(diag("DG108", message, replace(ln.source, col=len(ln.method) + 2 + at + 1 if at >= 0 else 1)))
+    if found:
+        for ex in examples:
+            message = f"example {ex.request.method} {ex.request.path} is not replayed: its operation is left out (DG108)"
+            diags.append(diag("DG308", message, ex.request.source))
+    return found
 
 
 def _choose_path(

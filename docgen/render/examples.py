@@ -12,7 +12,16 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl
 
-from docgen.model import ApiVersion, Body, Example, JsonValue, Operation, Resource, is_json_media_type
+from docgen.model import (
+    ApiVersion,
+    Body,
+    Example,
+    JsonValue,
+    Operation,
+    Resource,
+    dot_segment,
+    is_json_media_type,
+)
 from docgen.render.conform import TypeIndex, fit, mismatch
 from docgen.render.paths import PathTemplate, StorePlan, store_plan
 from docgen.render.text import doc_text, py_literal
@@ -156,6 +165,8 @@ def example_templates(operation: Operation) -> list[PathTemplate]:
     for example in operation.examples:
         request = example.request
         if request.method.upper() != operation.method.upper() or not request.path.startswith("/"):
+            continue
+        if dot_segment(request.path) is not None:  # no client keeps it as written: never served
             continue
         if any(template.match(request.path) is not None for template in documented):
             continue

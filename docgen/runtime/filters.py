@@ -6,7 +6,7 @@ The subset served: comparisons (``eq``, ``ne``, ``gt``, ``lt``, ``ge``, ``le``),
 (``address/city``). Anything else (``in``, ``has``, arithmetic, lambdas such as
 ``members/any(...)``, other functions) is refused with :class:`FilterError`
 naming it, and so is an expression longer than :data:`MAX_LENGTH` characters or
-nested deeper than :data:`MAX_DEPTH`. The text is parsed, never evaluated as code.
+nested deeper than :data:`MAX_DEPTH` (the defaults; the app's ``Limits`` set them). The text is parsed, never evaluated as code.
 
 Grammar (lowest precedence first), read by recursive descent::
 
@@ -86,11 +86,19 @@ class _Binary:
 
 
 @dataclass(frozen=True, slots=True)
+class _Junction:
+    """``a and b and c`` (or ``or``): a chain of any length, evaluated without recursion."""
+
+    op: str
+    parts: tuple[_Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Not:
     operand: _Node
 
 
-_Node = Union[_Literal, _Path, _Call, _Binary, _Not]
+_Node = Union[_Literal, _Path, _Call, _Binary, _Junction, _Not]
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -107,10 +115,11 @@ def _tokens(text: str) -> list[_Token]:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, max_depth: int = MAX_DEPTH) -> None:
         self.tokens = _tokens(text)
         self.pos = 0
         self.depth = 0
+        self.max_depth = max_depth
 
     def peek(self) -> _Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -135,8 +144,8 @@ class _Parser:
 
     def nested(self) -> None:
         self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise FilterError(f"the expression is nested deeper than {MAX_DEPTH} levels")
+        if self.depth > self.max_depth:
+            raise FilterError(f"the expression is nested deeper than {self.max_depth} levels")
 
     def parse(self) -> _Node:
         node = self.or_expr()
@@ -151,18 +160,18 @@ class _Parser:
             raise FilterError(f"the operator {token.text.lower()!r} is not supported")
 
     def or_expr(self) -> _Node:
-        node = self.and_expr()
+        parts = [self.and_expr()]
         while self.word() == "or":
             self.take()
-            node = _Binary("or", node, self.and_expr())
-        return node
+            parts.append(self.and_expr())
+        return parts[0] if len(parts) == 1 else _Junction("or", tuple(parts))
 
     def and_expr(self) -> _Node:
-        node = self.unary()
+        parts = [self.unary()]
         while self.word() == "and":
             self.take()
-            node = _Binary("and", node, self.unary())
-        return node
+            parts.append(self.unary())
+        return parts[0] if len(parts) == 1 else _Junction("and", tuple(parts))
 
     def unary(self) -> _Node:
         if self.word() == "not":
@@ -298,10 +307,10 @@ def _value(node: _Node, entity: Mapping[str, Any]) -> Any:
         )
     if isinstance(node, _Not):
         return not _truth(node.operand, entity)
-    if node.op == "and":
-        return _truth(node.left, entity) and _truth(node.right, entity)
-    if node.op == "or":
-        return _truth(node.left, entity) or _truth(node.right, entity)
+    if isinstance(node, _Junction):
+        if node.op == "and":
+            return all(_truth(part, entity) for part in node.parts)
+        return any(_truth(part, entity) for part in node.parts)
     return _compare(node.op, _value(node.left, entity), _value(node.right, entity))
 
 
@@ -309,11 +318,12 @@ def _truth(node: _Node, entity: Mapping[str, Any]) -> bool:
     return _value(node, entity) is True
 
 
-def parse_filter(text: str) -> Predicate:
-    """The predicate a ``$filter`` expression stands for; :class:`FilterError` when it cannot be served."""
-    if len(text) > MAX_LENGTH:
-        raise FilterError(f"the expression is longer than {MAX_LENGTH} characters")
+def parse_filter(text: str, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) -> Predicate:
+    """The predicate a ``$filter`` expression stands for; :class:`FilterError` when it cannot be
+    served, or is longer than ``max_length`` characters or nested deeper than ``max_depth``."""
+    if len(text) > max_length:
+        raise FilterError(f"the expression is longer than {max_length} characters")
     if not text.strip():
         raise FilterError("the expression is empty")
-    tree = _Parser(text).parse()
+    tree = _Parser(text, max_depth).parse()
     return lambda entity: _truth(tree, entity)

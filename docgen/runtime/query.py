@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 from .errors import BadRequest
 from .filters import FilterError, parse_filter
+from .limits import LIMITS
 
 __all__ = [
     "NO_QUERY",
@@ -204,7 +205,8 @@ def apply_list(items: list[Any], query: Query, path: str) -> dict[str, Any]:
     items follow. :class:`BadRequest` names what cannot be served."""
     if query.filter is not None:
         try:
-            keep = parse_filter(query.filter)
+            limits = LIMITS.get()
+            keep = parse_filter(query.filter, limits.max_filter_chars, limits.max_filter_depth)
         except FilterError as error:
             raise BadRequest(f"unsupported $filter: {error}") from None
         items = [item for item in items if isinstance(item, dict) and keep(item)]

@@ -7,6 +7,7 @@ from financials_api._runtime.errors import BadRequest
 from financials_api._runtime.errors import NotFound
 from financials_api._runtime.query import NO_QUERY
 from financials_api._runtime.query import Query
+from financials_api._runtime.limits import Limits
 
 __all__ = [
     "ApiError",
@@ -14,4 +15,5 @@ __all__ = [
     "NotFound",
     "NO_QUERY",
     "Query",
+    "Limits",
 ]

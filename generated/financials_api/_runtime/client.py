@@ -71,13 +71,28 @@ TokenProvider = Callable[[], Union[str, Awaitable[str]]]
 
 
 def path_value(value: object) -> str:
-    """A path parameter, percent-encoded as one path segment."""
-    return quote(str(value), safe="")
+    """A path parameter as one path segment, where the docs put it.
+
+    Every character but the unreserved ones is percent-encoded (``/``, ``?``, ``#`` and
+    ``%`` too); a value of dots only (``.``, ``..``) has each dot encoded (``%2E%2E``), so
+    that it is not taken for a dot segment and removed with the segment before it (httpx
+    sends ``%2E`` as it is). An empty value is a ``ValueError``: it would leave no segment.
+    """
+    text = str(value)
+    if not text:
+        raise ValueError("a path parameter is empty: it would leave no segment in the URL")
+    if not text.strip("."):
+        return "%2E" * len(text)
+    return quote(text, safe="")
 
 
 def item_path_value(value: object) -> str:
-    """An item addressed by its path (``root:/{item-path}:``): percent-encoded, ``/`` kept."""
-    return quote(str(value).strip("/"), safe="/")
+    """An item addressed by its path (``root:/{item-path}:``): its ``/`` kept, each of
+    its segments encoded as :func:`path_value` does (so ``..`` cannot climb out of it)."""
+    text = str(value).strip("/")
+    if not text:
+        raise ValueError("an item path is empty: it would name no item")
+    return "/".join(path_value(piece) if piece else "" for piece in text.split("/"))
 
 
 def literal_value(value: object) -> str:

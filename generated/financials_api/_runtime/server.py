@@ -42,6 +42,7 @@ _CODES = {
     404: "NotFound",
     405: "MethodNotAllowed",
     409: "Conflict",
+    413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
     422: "UnprocessableEntity",
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from financials_api._runtime.limits import Limits
 from financials_api._runtime.openapi import read_document, serve_document
 from financials_api._runtime.server import LazyApp, install_error_handlers
 from financials_api.beta.server.memory import InMemoryService
@@ -31,8 +32,10 @@ ROUTERS: dict[str, tuple[str, ...]] = {
 """Each module of ``financials_api.beta.server.routers`` and the paths of its routes."""
 
 
-def create_app(service: Service | None = None) -> FastAPI:
-    """An app serving ``service`` (a fresh ``InMemoryService()`` when None)."""
+def create_app(service: Service | None = None, *, limits: Limits | None = None) -> FastAPI:
+    """An app serving ``service`` (a fresh ``InMemoryService()`` when None), refusing
+    requests beyond ``limits`` (body size, JSON depth and values, ``$filter``; the
+    defaults of ``Limits()`` when None) before the service runs."""
     app = LazyApp(
         routers="financials_api.beta.server.routers",
         paths=ROUTERS,
@@ -40,6 +43,7 @@ def create_app(service: Service | None = None) -> FastAPI:
         version="beta",
     )
     app.state.service = service if service is not None else InMemoryService()
+    app.state.limits = limits if limits is not None else Limits()
     install_error_handlers(app)
     serve_document(app, lambda: read_document(OPENAPI))
     return app

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from financials_api._runtime.limits import Limits
 from financials_api._runtime.openapi import read_document, serve_document
 from financials_api._runtime.server import LazyApp, install_error_handlers
 from financials_api.v1_0.server.memory import InMemoryService
@@ -33,8 +34,10 @@ ROUTERS: dict[str, tuple[str, ...]] = {
 """Each module of ``financials_api.v1_0.server.routers`` and the paths of its routes."""
 
 
-def create_app(service: Service | None = None) -> FastAPI:
-    """An app serving ``service`` (a fresh ``InMemoryService()`` when None)."""
+def create_app(service: Service | None = None, *, limits: Limits | None = None) -> FastAPI:
+    """An app serving ``service`` (a fresh ``InMemoryService()`` when None), refusing
+    requests beyond ``limits`` (body size, JSON depth and values, ``$filter``; the
+    defaults of ``Limits()`` when None) before the service runs."""
     app = LazyApp(
         routers="financials_api.v1_0.server.routers",
         paths=ROUTERS,
@@ -42,6 +45,7 @@ def create_app(service: Service | None = None) -> FastAPI:
         version="v1.0",
     )
     app.state.service = service if service is not None else InMemoryService()
+    app.state.limits = limits if limits is not None else Limits()
     install_error_handlers(app)
     serve_document(app, lambda: read_document(OPENAPI))
     return app

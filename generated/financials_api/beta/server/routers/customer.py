@@ -7,13 +7,14 @@ with the documented status."""
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from financials_api._runtime.guard import GuardedRoute
 from financials_api._runtime.query import query_of
 from financials_api._runtime.server import act_for, respond, route_path
 from financials_api.beta.server.services.customer import CustomerService
 
 __all__ = ["router"]
 
-router = APIRouter()
+router = APIRouter(route_class=GuardedRoute)
 
 
 async def _service(request: Request) -> CustomerService:
