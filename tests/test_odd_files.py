@@ -204,7 +204,7 @@ def test_an_os_error_while_writing_is_one_line(
     def failing(out: Path, files: object, *args: object, **kwargs: object) -> None:
         raise OSError(36, "File name too long", str(out / ("y" * 300)))
 
-    monkeypatch.setattr("docgen.cli.write_tree", failing)
+    monkeypatch.setattr("docgen.workflow.write_tree", failing)
     code, _, err = run(capsys, "generate")
     assert code == 2
     assert err.splitlines()[-1] == f"docgen: gen/{'y' * 300}: File name too long"
