@@ -217,8 +217,6 @@ def _make_files(
     """Each planned file's text: from the cache when its inputs are known, else rendered,
     then formatted unless the formatter's output is known or the file on disk holds
     the same code and comments."""
-    from docgen.render import render_spec
-
     stage = timings.stage if timings is not None else (lambda _: contextlib.nullcontext())
     with stage("cache"):
         stored = {kind: cache.get_all(kind) if cache is not None and keys is not None else {} for kind in ("render", "format", "same")}
@@ -232,10 +230,10 @@ def _make_files(
     if progress is not None:
         progress.task("render", len(specs))
     with stage("render"):
+        to_render: list[tuple[FileSpec, bytes | None]] = []
         for spec in specs:
             key = keys.of(spec) if keys is not None else None
             known = stored["render"].get(key) if key is not None else None
-            text: str | None = None
             if known == b"":  # this spec makes no file
                 continue
             if known is not None:
@@ -244,11 +242,14 @@ def _make_files(
                     texts[spec.path], rendered[spec.path] = text, known
                     _tick(progress)
                     continue
-            failed = len(problems)
-            made = render_spec(spec, templates, problems)
-            _tick(progress)
+            to_render.append((spec, key))
+        if cache is not None:
+            cache.close()  # an open database must not cross a fork
+        made_files = _render_all([spec for spec, _ in to_render], templates, stored, formatter, disk, jobs, progress)
+        for (spec, key), (made, failures, settled) in zip(to_render, made_files):
+            problems.extend(failures)
             if made is None:
-                if key is not None and len(problems) == failed:  # no such file, which is worth remembering
+                if key is not None and not failures:  # no such file, which is worth remembering
                     new_render.append((key, spec.path, b""))
                 continue
             text_digest = hashlib.sha256(made.encode("utf-8")).digest()
@@ -259,23 +260,16 @@ def _make_files(
                 texts[spec.path] = made
                 data = made.encode("utf-8")
                 new_format.append((_format_key(None, text_digest), spec.path, hashlib.sha256(data).digest() + data))
-                continue
-            text = _formatted(stored, formatter, text_digest, disk, spec.path, True)
-            if text is not None:
-                texts[spec.path] = text
+            elif settled is None:
+                todo[spec.path] = made
             else:
-                on_disk = disk.text(spec.path)
-                if on_disk is not None and same_code(made, on_disk):
-                    texts[spec.path] = on_disk
-                    new_same.append((_same_key(formatter, text_digest, on_disk), spec.path, b"1"))
-                else:
-                    todo[spec.path] = made
+                texts[spec.path] = settled[0]
+                if settled[1]:
+                    new_same.append((_same_key(formatter, text_digest, settled[0]), spec.path, b"1"))
     if todo:
         if progress is not None:
             progress.task("format", len(todo))
         with stage("format"):
-            if cache is not None:
-                cache.close()  # an open database must not cross a fork
             paths = list(todo)
             for index, text in formatter.format_all([todo[p] for p in paths], jobs):
                 path = paths[index]
@@ -292,6 +286,75 @@ def _make_files(
             cache.count("render", False, len(new_render))
             cache.count("format", False, len(todo))
     return _Made(dict(sorted(texts.items())), rendered)
+
+
+RENDER_POOL_MIN = 64
+"""Fewer files than this to render are rendered in this process."""
+_RENDER_CHUNK = 32
+_work: list[tuple[list[FileSpec], Templates, dict[str, dict[bytes, bytes]], Formatter, _Disk]] = []
+"""What forked workers render from (inherited, never sent)."""
+
+Made = tuple[str | None, list[Diagnostic], tuple[str, bool] | None]
+"""A rendered file: its text (None: no file), the errors met, and its final text when known
+without formatting (with whether it was found the same as the file on disk)."""
+
+
+def _render_all(
+    specs: list[FileSpec],
+    templates: Templates,
+    stored: dict[str, dict[bytes, bytes]],
+    formatter: Formatter,
+    disk: _Disk,
+    jobs: int,
+    progress: Progress | None,
+) -> list[Made]:
+    """:func:`_render_some` of every spec, in ``jobs`` forked processes when there are many."""
+    if jobs <= 1 or len(specs) < RENDER_POOL_MIN:
+        _work[:] = [(specs, templates, stored, formatter, disk)]
+        try:
+            return _render_some(list(range(len(specs))), progress)
+        finally:
+            _work.clear()
+    from docgen.pipeline import pool
+
+    chunks = [list(range(i, min(i + _RENDER_CHUNK, len(specs)))) for i in range(0, len(specs), _RENDER_CHUNK)]
+    _work[:] = [(specs, templates, stored, formatter, disk)]
+    try:
+        results: list[Made] = []
+        with pool(jobs) as executor:
+            for done in executor.map(_render_some, chunks):
+                results.extend(done)
+                if progress is not None:
+                    progress.advance(len(done))
+        return results
+    finally:
+        _work.clear()
+
+
+def _render_some(indexes: list[int], progress: Progress | None = None) -> list[Made]:
+    """Render the specs of ``indexes`` (of :data:`_work`); a Python file's final text is
+    settled at once when the cache holds it or the file on disk has the same code."""
+    from docgen.render import render_spec
+
+    specs, templates, stored, formatter, disk = _work[0]
+    results: list[Made] = []
+    for index in indexes:
+        spec = specs[index]
+        failures: list[Diagnostic] = []
+        made = render_spec(spec, templates, failures)
+        settled: tuple[str, bool] | None = None
+        if made is not None and spec.kind == "python":
+            text_digest = hashlib.sha256(made.encode("utf-8")).digest()
+            known = _formatted(stored, formatter, text_digest, disk, spec.path, True)
+            if known is not None:
+                settled = (known, False)
+            else:
+                on_disk = disk.text(spec.path)
+                if on_disk is not None and same_code(made, on_disk):
+                    settled = (on_disk, True)
+        results.append((made, failures, settled))
+        _tick(progress)
+    return results
 
 
 def _tick(progress: Progress | None) -> None:
