@@ -17,10 +17,12 @@ verifies a file whose formatted text no cache holds.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import re
 import subprocess
 import tempfile
+import types
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -168,9 +170,24 @@ def _comments(text: str) -> list[str]:
     return [_SPACE.sub("", found[1]) for found in _TOKENS.finditer(text) if found[1] is not None]
 
 
+def _code_shape(code: types.CodeType) -> types.CodeType:
+    """``code`` and the code objects in it without line and column positions."""
+    consts = tuple(_code_shape(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_linetable=b"", co_firstlineno=1, co_consts=consts)
+
+
+def _compiled(text: str) -> bytes | None:
+    """The module's bytecode, positions left out (None when it does not compile)."""
+    try:
+        return marshal.dumps(_code_shape(compile(text, "<generated>", "exec", dont_inherit=True)))
+    except Exception:  # not Python (or not this Python's): never the same
+        return None
+
+
 def same_code(rendered: str, candidate: str) -> bool:
-    """Whether ``candidate`` holds the code and comments of ``rendered``: the same syntax
-    tree (docstrings compared as the formatters re-indent them) and the same comments.
+    """Whether ``candidate`` holds the code and comments of ``rendered``: the same comments,
+    and the same bytecode (positions aside) or, failing that, the same syntax tree as black
+    compares them (docstrings as the formatters re-indent them).
 
     A formatter's output for ``rendered`` always does; a file with a line of code,
     a comment or a string changed never does. Only layout (line breaks, spaces,
@@ -180,6 +197,9 @@ def same_code(rendered: str, candidate: str) -> bool:
         return True
     if _comments(rendered) != _comments(candidate):
         return False
+    compiled = _compiled(rendered)
+    if compiled is not None and compiled == _compiled(candidate):
+        return True  # the same behaviour, instruction for instruction
     try:
         from itertools import zip_longest
 
