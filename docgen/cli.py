@@ -17,9 +17,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import stat
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
@@ -53,7 +55,7 @@ exit status:
   1  check only: the output folder differs from what generate would write
   2  usage or input error: bad flags or settings, pages not found, errors in the
      docs (with --strict, warnings too), output folder not writable
-  130  stopped by Ctrl-C (the output folder as it was)
+  130  stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP): the output folder as it was
 """
 
 
@@ -836,6 +838,32 @@ _COMMANDS = {
 }
 
 
+@contextlib.contextmanager
+def _stopped_by(stopped: list[int]) -> Iterator[None]:
+    """SIGTERM and SIGHUP (a CI timeout, a closed terminal) stop the run as Ctrl-C does: the
+    same clean-up runs (a pool's queued work cancelled, a commit undone) and the exit
+    status is 128 + the signal. ``stopped`` gets the signal; later ones are ignored while
+    the run cleans up. Only the main thread can catch signals: elsewhere, nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kinds = [kind for kind in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if kind is not None]
+
+    def stop(signum: int, frame: object) -> None:
+        for kind in kinds:
+            signal.signal(kind, signal.SIG_IGN)
+        stopped[0] = signum
+        raise KeyboardInterrupt
+
+    saved = {kind: signal.signal(kind, stop) for kind in kinds}
+    try:
+        yield
+    finally:
+        for kind, handler in saved.items():
+            signal.signal(kind, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the docgen command line; the exit status is returned, not raised."""
     parser = _parser()
@@ -843,14 +871,17 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, --version, or a usage error argparse already reported
         return stop.code if isinstance(stop.code, int) else EXIT_ERROR
+    stopped = [int(signal.SIGINT)]
     try:
-        return _COMMANDS[args.command](args)
+        with _stopped_by(stopped):
+            return _COMMANDS[args.command](args)
     except UsageError as error:
         print(f"docgen: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("docgen: interrupted; the output folder holds the old tree or the new one", file=sys.stderr)
-        return 130
+        how = "interrupted" if stopped[0] == signal.SIGINT else f"stopped by {signal.Signals(stopped[0]).name}"
+        print(f"docgen: {how}; the output folder holds the old tree or the new one", file=sys.stderr)
+        return 128 + stopped[0]
     except Exception as error:  # the last line of defence: a bug in docgen, never a traceback
         if os.environ.get("DOCGEN_DEBUG"):
             raise
