@@ -32,7 +32,7 @@ from docgen.config import DEFAULT_MAX_PAGE_BYTES, Config, ConfigError, did_you_m
 from docgen.diagnostics import CODES, Diagnostic, Severity
 from docgen.model import DocSet
 from docgen.names import package_problem
-from docgen.output import MANIFEST, CheckReport, OutputError, WriteReport, check_tree, write_tree
+from docgen.output import MANIFEST, CheckReport, OutputError, WriteReport, adopt_tree, check_tree, write_tree
 from docgen.pipeline import SpecsError, build, default_jobs, load_pages, page_limit, printable
 from docgen.policy import Policy, page_ignores, selector_problem
 from docgen.serialize import FORMAT, dumps, to_json
@@ -101,7 +101,13 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--format", choices=("text", "json"), default="text", help="text summary or JSON model")
     parse.add_argument("--indent", type=int, metavar="N", help="indent JSON by N spaces (default: compact, faster)")
 
-    command("generate", "write the generated tree (only files whose bytes change)", settings, reporting)
+    generate = command("generate", "write the generated tree (only files whose bytes change)", settings, reporting)
+    generate.add_argument(
+        "--adopt",
+        action="store_true",
+        help=f"take over files at generated paths that carry docgen's header though {MANIFEST} does not list them "
+        "(after the manifest was lost)",
+    )
     check = command("check", "compare the generated tree with the output folder; write nothing", settings, reporting)
     check.add_argument(
         "--diff", action=argparse.BooleanOptionalAction, default=True, help="print unified diffs on stdout (default: on)"
@@ -595,7 +601,8 @@ def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
         run.progress.clear()
         try:
             with run.stage("write"):
-                report = write_tree(config.out, files, outcome.manifest)
+                write = adopt_tree if getattr(args, "adopt", False) else write_tree
+                report = write(config.out, files, outcome.manifest)
         except OutputError as error:
             print(f"docgen: {error}", file=sys.stderr)
             return EXIT_ERROR
@@ -603,6 +610,8 @@ def _generate(config: Config, args: argparse.Namespace, run: _Run) -> int:
             return _os_error(error, config.out)
     if report.recovered:
         print(f"docgen: undid an interrupted earlier run in {os.path.relpath(config.out)}", file=sys.stderr)
+    if report.adopted:
+        print(f"docgen: took over {_plural(len(report.adopted), 'file')} with docgen's header (--adopt)", file=sys.stderr)
     if _chatty(args):
         print(_write_summary(report, config.out), file=sys.stderr)
     return EXIT_ERROR if failing else EXIT_OK
@@ -617,7 +626,10 @@ def _check_summary(report: CheckReport, out: Path) -> list[str]:
         lines.append("  an interrupted `docgen generate` left it half-written")
     for label, paths in (("missing", report.missing), ("extra", report.extra), ("changed", report.changed)):
         lines += [f"  {label}: {p}" for p in paths]
-    lines += [f"  conflict: {p} is not docgen's (not in {MANIFEST}); generate will not overwrite it" for p in report.conflicts]
+    for path in report.conflicts:
+        adopt = "; it carries docgen's header: `generate --adopt` takes it over" if path in report.adoptable else ""
+        lines.append(f"  conflict: {path} is not docgen's (not in {MANIFEST}); generate will not overwrite it{adopt}")
+    lines += [f"  blocked: {p} is in {MANIFEST} but no longer a file; generate will not replace it" for p in report.blocked]
     return lines
 
 
