@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
 from docgen.model import EnumMember, Permission, Property
+from docgen.names import attribute_names, identifier_loss, snake_case
 from docgen.parse.page import Block, Heading, Page, Paragraph, Table
 from docgen.parse.typecell import link_text, parse_type_cell
 
@@ -16,6 +17,8 @@ _READ_ONLY_RE = re.compile(r"read[- ]?only|server[- ]generated|set by the (serve
 _REQUIRED_RE = re.compile(r"\brequired\b|not nullable", re.I)
 _WORD_RE = re.compile(r"[A-Za-z_@][A-Za-z0-9_.@-]*")
 _SCOPE_SEPARATOR_RE = re.compile(r"[,;]|(?<!\s)\s+or\s+")  # "or" only tried where a run of spaces starts
+_NOTE_RE = re.compile(r"\s+\((?:deprecated|preview|beta|optional|required|read-?only)\)$", re.I)
+"""A note after a property's name in its cell (``capabilities (deprecated)``): not part of the name."""
 _ENUM_VALUE_RE = re.compile(r"-?\d{1,19}")
 """Enum member values docgen reads (an Int64 has at most 19 digits; longer ones are left unread)."""
 
@@ -108,10 +111,9 @@ def properties(table: Table, path: str, diags: list[Diagnostic], navigation: boo
     desc_col = column(table, "description", "notes", "remarks")
     for row in table.rows:
         span = SourceSpan(path, row.line)
-        name_match = _WORD_RE.search(link_text(cell(row.cells, 0)))
-        if name_match is None:
+        name = _property_name(cell(row.cells, 0), span, diags)
+        if name is None:
             continue
-        name = name_match.group(0).rstrip(".")
         type_cell = cell(row.cells, 1)
         odata = parse_type_cell(type_cell)
         if odata is None:
@@ -130,6 +132,25 @@ def properties(table: Table, path: str, diags: list[Diagnostic], navigation: boo
             )
         )
     return out
+
+
+def _property_name(raw: str, span: SourceSpan, diags: list[Diagnostic]) -> str | None:
+    """The name a property's cell documents, as written (its JSON name); None for an empty cell.
+
+    The whole text of the cell, less a note such as ``(deprecated)`` and a final ``.``:
+    a name that is no identifier (``with space``, ``ünïcødé``) is kept for the wire and
+    given a Python name by :mod:`docgen.names`; DG207 says so when that name leaves
+    characters out (an emoji, a zero-width space) or has none at all (``{{ }}``).
+    """
+    name = _NOTE_RE.sub("", link_text(raw)).rstrip(".").strip()
+    if not name:
+        return None
+    lost = identifier_loss(name)
+    if lost or not snake_case(name):
+        python = attribute_names([name])[name]
+        why = f"without {lost!r}, which no identifier holds" if lost else "which has no letter or digit to keep"
+        diags.append(diag("DG207", f"property {name!r} is named {python!r} in Python, {why}", span))
+    return name
 
 
 def enum_members(table: Table, path: str) -> list[EnumMember]:
@@ -162,6 +183,7 @@ def permissions(table: Table, path: str, diags: list[Diagnostic]) -> list[Permis
         if scopes_text.lower().startswith("not supported") or not scopes_text:
             out.append(Permission(kind, (), span))
             continue
-        scopes = tuple(s.strip() for s in _SCOPE_SEPARATOR_RE.split(scopes_text) if s.strip())
+        # a trailing "*" marks a footnote, not part of the scope's name
+        scopes = tuple(s.strip().rstrip("*") for s in _SCOPE_SEPARATOR_RE.split(scopes_text) if s.strip().rstrip("*"))
         out.append(Permission(kind, scopes, span))
     return out
