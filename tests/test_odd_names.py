@@ -147,3 +147,15 @@ def test_the_generated_package_type_checks_and_its_tests_pass(generated: Path) -
     )
     assert tests.returncode == 0, tests.stdout[-3000:]
     assert "2 passed" in tests.stdout
+
+
+def test_query_parameters_keep_their_documented_names() -> None:
+    table = "|Name|Type|Description|\n|:--|:--|:--|\n|$top|Int32|Page size.|\n|ünïcødé|String|U.|\n|with space|String|S.|\n|😀x|String|E.|\n"
+    text = GET_PAGE.replace("## Response\n", "## Optional query parameters\n\n" + table + "\n## Response\n", 1)
+    page = parse_page("v1.0/api/widget-get.md", text)
+    params = [p.name for op in page.operations for p in op.parameters if p.location == "query"]
+    assert params == ["$top", "ünïcødé", "with space", "😀x"]
+    assert [d.message for d in page.diagnostics if d.code == "DG207"] == [
+        "parameter '😀x' is named 'x' in Python, without '😀', which no identifier holds"
+    ]
+    assert names.option_names(params[1:]) == {"ünïcødé": "ünïcødé", "with space": "with_space", "😀x": "x"}

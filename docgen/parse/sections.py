@@ -111,7 +111,7 @@ def properties(table: Table, path: str, diags: list[Diagnostic], navigation: boo
     desc_col = column(table, "description", "notes", "remarks")
     for row in table.rows:
         span = SourceSpan(path, row.line)
-        name = _property_name(cell(row.cells, 0), span, diags)
+        name = documented_name(cell(row.cells, 0), span, diags)
         if name is None:
             continue
         type_cell = cell(row.cells, 1)
@@ -134,8 +134,9 @@ def properties(table: Table, path: str, diags: list[Diagnostic], navigation: boo
     return out
 
 
-def _property_name(raw: str, span: SourceSpan, diags: list[Diagnostic]) -> str | None:
-    """The name a property's cell documents, as written (its JSON name); None for an empty cell.
+def documented_name(raw: str, span: SourceSpan, diags: list[Diagnostic], what: str = "property") -> str | None:
+    """The name a property's (or a parameter's) cell documents, as written (its JSON or query
+    name); None for an empty cell.
 
     The whole text of the cell, less a note such as ``(deprecated)`` and a final ``.``:
     a name that is no identifier (``with space``, ``ünïcødé``) is kept for the wire and
@@ -149,7 +150,7 @@ def _property_name(raw: str, span: SourceSpan, diags: list[Diagnostic]) -> str |
     if lost or not snake_case(name):
         python = attribute_names([name])[name]
         why = f"without {lost!r}, which no identifier holds" if lost else "which has no letter or digit to keep"
-        diags.append(diag("DG207", f"property {name!r} is named {python!r} in Python, {why}", span))
+        diags.append(diag("DG207", f"{what} {name!r} is named {python!r} in Python, {why}", span))
     return name
 
 
