@@ -159,3 +159,17 @@ def test_query_parameters_keep_their_documented_names() -> None:
         "parameter '😀x' is named 'x' in Python, without '😀', which no identifier holds"
     ]
     assert names.option_names(params[1:]) == {"ünïcødé": "ünïcødé", "with space": "with_space", "😀x": "x"}
+
+
+def test_enum_members_keep_their_documented_names() -> None:
+    text = (
+        "# colour enum type\n\nNamespace: microsoft.graph\n\n## Members\n\n|Member|Value|Description|\n|:--|:--|:--|\n"
+        "|ünïcødé|0|U.|\n|with space|1|S.|\n|😀x|2|E.|\n"
+    )
+    page = parse_page("v1.0/resources/colour.md", text)
+    members = [m.name for t in page.types for m in t.members]
+    assert members == ["ünïcødé", "with space", "😀x"]
+    assert [d.message for d in page.diagnostics if d.code == "DG207"] == [
+        "member '😀x' is named 'X' in Python, without '😀', which no identifier holds"
+    ]
+    assert names.enum_member_names(members) == {"ünïcødé": "ÜNÏCØDÉ", "with space": "WITH_SPACE", "😀x": "X"}
