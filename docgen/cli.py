@@ -17,9 +17,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import stat
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,7 +54,7 @@ exit status:
   1  check only: the output folder differs from what generate would write
   2  usage or input error: bad flags or settings, pages not found, errors in the
      docs (with --strict, warnings too), output folder not writable
-  130  stopped by Ctrl-C (the output folder as it was)
+  130  stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP): the output folder as it was
 """
 
 
@@ -98,7 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--format", choices=("text", "json"), default="text", help="text summary or JSON model")
     parse.add_argument("--indent", type=int, metavar="N", help="indent JSON by N spaces (default: compact, faster)")
 
-    command("generate", "write the generated tree (only files whose bytes change)", settings, reporting)
+    generate = command("generate", "write the generated tree (only files whose bytes change)", settings, reporting)
+    generate.add_argument(
+        "--adopt",
+        action="store_true",
+        help=f"take over files at generated paths that carry docgen's header though {MANIFEST} does not list them "
+        "(after the manifest was lost)",
+    )
     check = command("check", "compare the generated tree with the output folder; write nothing", settings, reporting)
     check.add_argument(
         "--diff", action=argparse.BooleanOptionalAction, default=True, help="print unified diffs on stdout (default: on)"
@@ -484,7 +492,10 @@ def _check_summary(report: CheckReport, out: Path) -> list[str]:
         lines.append("  an interrupted `docgen generate` left it half-written")
     for label, paths in (("missing", report.missing), ("extra", report.extra), ("changed", report.changed)):
         lines += [f"  {label}: {p}" for p in paths]
-    lines += [f"  conflict: {p} is not docgen's (not in {MANIFEST}); generate will not overwrite it" for p in report.conflicts]
+    for path in report.conflicts:
+        adopt = "; it carries docgen's header: `generate --adopt` takes it over" if path in report.adoptable else ""
+        lines.append(f"  conflict: {path} is not docgen's (not in {MANIFEST}); generate will not overwrite it{adopt}")
+    lines += [f"  blocked: {p} is in {MANIFEST} but no longer a file; generate will not replace it" for p in report.blocked]
     return lines
 
 
@@ -498,6 +509,7 @@ def _options(args: argparse.Namespace, config: Config, progress: Progress) -> wo
         policy=_policy(config, args),
         page_ignores=not args.no_page_ignores,
         diff_prefix=_diff_prefix(config.out) if getattr(args, "diff", False) else None,
+        adopt=getattr(args, "adopt", False),
         progress=progress,
         timings=Timings() if args.timings else None,
     )
@@ -527,6 +539,8 @@ def run_command(args: argparse.Namespace, config: Config) -> int:
     if report.written is not None:
         if report.written.recovered:
             print(f"docgen: undid an interrupted earlier run in {os.path.relpath(config.out)}", file=sys.stderr)
+        if report.written.adopted:
+            print(f"docgen: took over {_plural(len(report.written.adopted), 'file')} with docgen's header (--adopt)", file=sys.stderr)
         if _chatty(args):
             print(_write_summary(report.written, config.out), file=sys.stderr)
     checked = report.checked
@@ -723,6 +737,32 @@ _COMMANDS = {
 }
 
 
+@contextlib.contextmanager
+def _stopped_by(stopped: list[int]) -> Iterator[None]:
+    """SIGTERM and SIGHUP (a CI timeout, a closed terminal) stop the run as Ctrl-C does: the
+    same clean-up runs (a pool's queued work cancelled, a commit undone) and the exit
+    status is 128 + the signal. ``stopped`` gets the signal; later ones are ignored while
+    the run cleans up. Only the main thread can catch signals: elsewhere, nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kinds = [kind for kind in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if kind is not None]
+
+    def stop(signum: int, frame: object) -> None:
+        for kind in kinds:
+            signal.signal(kind, signal.SIG_IGN)
+        stopped[0] = signum
+        raise KeyboardInterrupt
+
+    saved = {kind: signal.signal(kind, stop) for kind in kinds}
+    try:
+        yield
+    finally:
+        for kind, handler in saved.items():
+            signal.signal(kind, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the docgen command line; the exit status is returned, not raised."""
     parser = _parser()
@@ -730,14 +770,17 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, --version, or a usage error argparse already reported
         return stop.code if isinstance(stop.code, int) else EXIT_ERROR
+    stopped = [int(signal.SIGINT)]
     try:
-        return _COMMANDS[args.command](args)
+        with _stopped_by(stopped):
+            return _COMMANDS[args.command](args)
     except UsageError as error:
         print(f"docgen: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("docgen: interrupted; the output folder holds the old tree or the new one", file=sys.stderr)
-        return 130
+        how = "interrupted" if stopped[0] == signal.SIGINT else f"stopped by {signal.Signals(stopped[0]).name}"
+        print(f"docgen: {how}; the output folder holds the old tree or the new one", file=sys.stderr)
+        return 128 + stopped[0]
     except Exception as error:  # the last line of defence: a bug in docgen, never a traceback
         if os.environ.get("DOCGEN_DEBUG"):
             raise

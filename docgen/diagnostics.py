@@ -82,6 +82,7 @@ CODES: dict[str, Code] = _codes(
     ("DG204", W, "request body uses a property missing from the page's table"),
     ("DG205", W, "duplicate property in a table"),
     ("DG206", W, "a resource page's JSON representation is not valid JSON"),
+    ("DG207", W, "a property's, parameter's or enum member's name loses characters on its way to a Python name (emoji, symbols, invisible characters)"),
     # Examples (DG3xx)
     ("DG301", W, "example JSON body is malformed; recovered"),
     ("DG302", W, "example JSON body is malformed and cannot be recovered"),

@@ -156,18 +156,41 @@ def _chunks(order: list[int], texts: Sequence[str]) -> Iterator[list[int]]:
 
 # --------------------------------------------------------------------- verification
 
+_TRIPLE_SINGLE = "'" * 3
+_TRIPLE_DOUBLE = '"' * 3
 _TOKENS = re.compile(
-    r"""(?:[rRbBuUfF]{0,2})(?:'\'\'(?:\\.|[^\\])*?'\'\'|\"\"\"(?:\\.|[^\\])*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")"""
-    r"|(#[^\n]*)"
+    "|".join(
+        [
+            rf"{_TRIPLE_SINGLE}(?:\\.|[^\\])*?{_TRIPLE_SINGLE}",  # a string in triple quotes
+            rf"{_TRIPLE_DOUBLE}(?:\\.|[^\\])*?{_TRIPLE_DOUBLE}",
+            r"'(?:\\.|[^'\\\n])*'",  # a string on one line
+            r'"(?:\\.|[^"\\\n])*"',
+            r"#[^\n]*",  # a comment
+        ]
+    )
 )
-"""A string literal (any prefix, any quotes), or a comment (group 1): scanned left to
-right, a ``#`` inside a string is part of the string, and every comment is found."""
+"""A string literal (from its first quote: a prefix is not needed to tell strings and
+comments apart) or a comment, scanned left to right: a ``#`` inside a string is part of
+the string, and every comment is found."""
 _SPACE = re.compile(r"\s+")
 
 
-def _comments(text: str) -> list[str]:
-    """The comments of a module, in order, without whitespace (which formatters change)."""
-    return [_SPACE.sub("", found[1]) for found in _TOKENS.finditer(text) if found[1] is not None]
+def _literals(text: str) -> tuple[list[str], list[str]]:
+    """The comments of a module, without whitespace (which formatters change), and the
+    bodies of its string literals as their quotes would read them (formatters re-quote),
+    in order."""
+    comments: list[str] = []
+    strings: list[str] = []
+    for token in _TOKENS.findall(text):
+        if token[0] == "#":
+            comments.append(_SPACE.sub("", token))
+            continue
+        quotes = 3 if token.startswith((_TRIPLE_SINGLE, _TRIPLE_DOUBLE)) and len(token) >= 6 else 1
+        body = token[quotes:-quotes]
+        if "\\" in body or "'" in body or '"' in body:  # escapes that re-quoting may change
+            body = body.replace("\\'", "'").replace('\\"', '"')
+        strings.append(body)
+    return comments, strings
 
 
 def _code_shape(code: types.CodeType) -> types.CodeType:
@@ -195,11 +218,15 @@ def same_code(rendered: str, candidate: str) -> bool:
     """
     if rendered == candidate:
         return True
-    if _comments(rendered) != _comments(candidate):
+    comments, strings = _literals(rendered)
+    other_comments, other_strings = _literals(candidate)
+    if comments != other_comments:
         return False
     compiled = _compiled(rendered)
-    if compiled is not None and compiled == _compiled(candidate):
-        return True  # the same behaviour, instruction for instruction
+    if strings == other_strings and compiled is not None and compiled == _compiled(candidate):
+        # the same behaviour, instruction for instruction, and the same strings (those the
+        # compiler drops too: a string on a line of its own, like an attribute's docstring)
+        return True
     try:
         from itertools import zip_longest
 

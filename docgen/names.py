@@ -22,6 +22,7 @@ import hashlib
 import keyword
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ __all__ = [
     "client_attribute_names",
     "client_method_names",
     "enum_member_names",
+    "identifier_loss",
     "example_test_names",
     "function_names",
     "module_names",
@@ -119,20 +121,69 @@ BESIDE_PACKAGE = frozenset({"tests", "conftest"})
 """Names the generated tree uses next to the package."""
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
-_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
+_SEPARATORS = re.compile(r"[\W_]+")
+"""Anything but letters and digits (of any script) separates words."""
 
 
-def _words(text: str) -> list[str]:
-    """Split any spelling (camelCase, PascalCase, snake, kebab, dotted, ...) into ASCII words."""
-    words: list[str] = []
-    for chunk in _SEPARATORS.split(text):
-        words.extend(_WORD.findall(chunk))
+def _identifier_part(char: str) -> bool:
+    return ("a" + char).isidentifier()
+
+
+def _unicode_words(chunk: str) -> list[str]:
+    """A chunk of letters and digits holding non-ASCII ones, split where a lower-case letter
+    is followed by an upper-case one (``ünïcødéName`` -> ``ünïcødé``, ``Name``) and at the
+    few characters that cannot stand in an identifier."""
+    words = []
+    for part in "".join(c if _identifier_part(c) else " " for c in chunk).split():
+        start = 0
+        for i in range(1, len(part)):
+            if part[i].isupper() and part[i - 1].islower():
+                words.append(part[start:i])
+                start = i
+        words.append(part[start:])
     return words
 
 
+def _words(text: str) -> list[str]:
+    """Split any spelling (camelCase, PascalCase, snake, kebab, dotted, spaced, ...) into words.
+
+    ``text`` is NFKC-normalised first, as Python normalises identifiers; letters and digits
+    of any script make words (ASCII ones split as before: ``HTTPStatus`` -> ``HTTP``,
+    ``Status``); every other character separates them.
+    """
+    words: list[str] = []
+    for chunk in _SEPARATORS.split(unicodedata.normalize("NFKC", text)):
+        if chunk.isascii():
+            words.extend(_WORD.findall(chunk))
+        elif chunk:
+            words.extend(_unicode_words(chunk))
+    return [word for word in words if word]
+
+
 def snake_case(text: str) -> str:
-    """``displayName`` -> ``display_name``; empty when ``text`` has no ASCII letters or digits."""
-    return "_".join(word.lower() for word in _words(text))
+    """``displayName`` -> ``display_name``, ``ünïcødé`` -> ``ünïcødé``, ``with space`` ->
+    ``with_space``; empty when ``text`` has no letters or digits."""
+    return unicodedata.normalize("NFKC", "_".join(word.lower() for word in _words(text)))
+
+
+def identifier_loss(original: str) -> str:
+    """The characters of ``original`` that its Python name (:func:`snake_case`) leaves out, sorted
+    and unique; empty when the name keeps everything but what only separates words.
+
+    Kept: letters and digits of any script (NFKC-normalised, as Python reads identifiers),
+    and what only separates words: white space, punctuation (``-``, ``.``, ``"``, ``{``...)
+    and ASCII symbols (``$``, ``*``, ``+``...), which become ``_`` or a change of case.
+    Lost: anything else that does not reach the name, such as emoji, symbols beyond ASCII,
+    control and zero-width characters, or a combining mark with no letter to sit on.
+    """
+    name = snake_case(original)
+    lost = set()
+    for char in unicodedata.normalize("NFKC", original):
+        if char.isascii() or char.isspace() or unicodedata.category(char).startswith("P"):
+            continue
+        if char not in name and char.lower() not in name:
+            lost.add(char)
+    return "".join(sorted(lost))
 
 
 def pascal_case(text: str) -> str:
@@ -188,7 +239,7 @@ class Style:
         candidate = self.convert(original)
         if not candidate:
             return self.fallback
-        if candidate[0].isdigit():
+        if not candidate.isidentifier():  # starts with a digit (or a mark that cannot start a name)
             candidate = self.digit_prefix + candidate
         if self.max_length and len(candidate) > self.max_length:
             return _with_suffix(candidate, self.joiner + stable_hash(original), self.max_length)
@@ -527,7 +578,7 @@ def option_names(originals: Sequence[str], taken: Iterable[str] = ()) -> dict[st
         if original in found:
             continue
         name = snake_case(original.lstrip("$")) or "value"
-        if name[0].isdigit():
+        if not name.isidentifier():
             name = "n" + name
         while name in OPTION_RESERVED or name in used:
             name += "_"

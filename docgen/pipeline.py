@@ -404,15 +404,19 @@ def default_jobs() -> int:
 def pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool of ``jobs`` workers (forked where the system can, so workers start at once).
 
-    When the work is abandoned (Ctrl-C, an error), queued tasks are cancelled rather
-    than waited for; the workers ignore Ctrl-C and finish the task in hand.
+    When the work is abandoned (Ctrl-C, SIGTERM, an error), queued tasks are cancelled
+    rather than waited for; the workers ignore Ctrl-C (and SIGTERM, SIGHUP) and finish the
+    task in hand. The workers die with this process however it ends, even by SIGKILL
+    (:func:`_worker_init`).
     """
     import concurrent.futures
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    executor = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init)
+    executor = concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)
+    )
     try:
         yield executor
     except BaseException:
@@ -421,11 +425,54 @@ def pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     executor.shutdown()
 
 
-def _worker_init() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the pool and reports it once."""
+_PR_SET_PDEATHSIG = 1
+"""``prctl`` option: the signal a Linux process gets when its parent dies."""
+_PARENT_POLL_SECONDS = 0.5
+"""How often a worker looks whether its parent is still there (where the kernel cannot tell it)."""
+
+
+def _worker_init(parent: int) -> None:
+    """Workers leave Ctrl-C, SIGTERM and SIGHUP to the parent, which stops the pool and
+    reports it once, and die with the parent ``parent`` (its pid) whatever kills it.
+
+    A pool's workers hold both ends of its queues, so nothing they read ever ends when
+    the parent is killed: left alone, they would wait for work forever. On Linux the
+    kernel sends them SIGKILL when the parent dies (``PR_SET_PDEATHSIG``); on any POSIX
+    system, and in case the parent died before this ran, a thread exits the worker once
+    its parent is gone (it has been given to another process: :func:`os.getppid` changes).
+    (On Windows, whose process ids do not change that way, the thread never fires.)
+    """
+    import signal
+    import sys
+    import threading
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        _die_with_parent()
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the line above
+    threading.Thread(target=_watch_parent, args=(parent,), name="docgen-parent-watch", daemon=True).start()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent exits (best effort)."""
+    import ctypes
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit this worker at once when its parent ``parent`` is gone (the portable fallback)."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def _parse_payload(rel: str, data: bytes, default_version: str, interface: bool) -> bytes:

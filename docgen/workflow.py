@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from docgen.config import Config
 from docgen.diagnostics import Diagnostic, Severity
-from docgen.output import CheckReport, OutputError, WriteReport, check_tree, write_tree
+from docgen.output import CheckReport, OutputError, WriteReport, adopt_tree, check_tree, write_tree
 from docgen.pipeline import default_jobs, page_limit, printable
 from docgen.policy import Policy, page_ignores
 
@@ -53,6 +53,9 @@ class Options:
     """Honour the pages' ``docgen: ignore`` comments."""
     diff_prefix: str | None = None
     """``check``: make unified diffs, paths prefixed with this (None: no diffs)."""
+    adopt: bool = False
+    """``generate``: take over files at generated paths that carry docgen's header though
+    the manifest does not list them (after the manifest was lost)."""
     progress: Progress | None = None
     timings: Timings | None = None
 
@@ -119,7 +122,8 @@ def generate(config: Config, options: Options = Options()) -> Report:
         if options.progress is not None:
             options.progress.clear()
         try:
-            report.written = write_tree(config.out, files, outcome.manifest)
+            write = adopt_tree if options.adopt else write_tree
+            report.written = write(config.out, files, outcome.manifest)
         except OutputError as error:
             report.problem = str(error)
         except OSError as error:

@@ -78,6 +78,7 @@ FIXTURES: dict[str, tuple[dict[str, str], int]] = {
     ),
     "DG205": ({"v1.0/resources/widget.md": WIDGET + "|id|String||\n"}, 7),
     "DG206": ({"v1.0/resources/widget.md": WIDGET + '\n## JSON representation\n```json\n{\n  "id": "String",,\n}\n```\n'}, 11),
+    "DG207": ({"v1.0/resources/widget.md": WIDGET + "|size\u200b|Int32||\n"}, 7),
     "DG301": ({"v1.0/api/w-get.md": api(GET + OK.replace('{"id": "1"}', '{"id": "1",}'))}, 20),
     "DG302": ({"v1.0/api/w-get.md": api(GET + OK.replace('{"id": "1"}', "{:}"))}, 20),
     "DG303": ({"v1.0/api/w-get.md": api(GET + OK.replace("Content-type: application/json", "Content-Length: 99"))}, 18),

@@ -135,7 +135,7 @@ def _table(p: sections.Placed, table: Table, path: str, col: _Collected, diags: 
                 Parameter(name, "header", "Edm.String", desc, required, SourceSpan(path, row.line))
             )
     elif is_query_section(p.h2, p.h3):
-        col.query_params.extend(query_table(table, path))
+        col.query_params.extend(query_table(table, path, diags))
     elif (p.h2.startswith("request body") or p.h3.startswith("request body")) and sections.is_property_table(table):
         col.body_props.extend(sections.properties(table, path, diags))
 

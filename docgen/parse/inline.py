@@ -22,10 +22,10 @@ the next attempt starts from), which keeps a line of ``[a](`` repeated
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["GRAMMAR", "InlineLink", "links", "replace_links"]
+__all__ = ["GRAMMAR", "InlineLink", "links", "outside_code", "replace_links", "unmark"]
 
 GRAMMAR = re.compile(
     r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
@@ -144,3 +144,67 @@ def replace_links(raw: str) -> str:
         last = link.end
     parts.append(raw[last:])
     return "".join(parts)
+
+
+# --------------------------------------------------------------------- marks
+
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+"""What a backslash escapes in Markdown; before anything else, a backslash is a backslash."""
+
+
+def outside_code(raw: str, change: Callable[[str], str]) -> str:
+    """``raw`` with ``change`` applied to its text outside code spans (a last backtick with
+    no partner opens none); what code spans hold is kept as written."""
+    if "`" not in raw:
+        return change(raw)
+    parts = raw.split("`")
+    last_code = len(parts) - 1 if len(parts) % 2 == 1 else len(parts) - 2  # an unpaired last "`" opens nothing
+    return "`".join(part if i % 2 == 1 and i < last_code + 1 else change(part) for i, part in enumerate(parts))
+
+
+def unmark(raw: str) -> str:
+    """``raw`` without its Markdown marks, every other character kept, in one linear pass.
+
+    A backslash before ASCII punctuation is an escape (``\\*`` is ``*``, ``\\\\`` is ``\\``);
+    any other backslash is text (``C:\\x\\new`` stays). Backticks are dropped, and what a
+    pair of them encloses is kept as written (no escapes inside code). Runs of ``*`` that
+    open and close emphasis (``**bold**``) are dropped; one with no partner is text
+    (``7*7``).
+    """
+    if "\\" not in raw and "`" not in raw and "*" not in raw:
+        return raw
+    out: list[str] = []
+    openers: list[tuple[int, int]] = []  # (index in out, length) of runs of * that may open
+    pairs: list[tuple[int, int]] = []  # indexes in out of runs matched as emphasis
+    i, n, code = 0, len(raw), False
+    ticks = raw.count("`") // 2 * 2  # an unpaired last "`" opens nothing
+    while i < n:
+        char = raw[i]
+        if char == "`" and (code or ticks > 1):
+            code = not code
+            ticks -= 1
+            i += 1
+        elif code:
+            out.append(char)
+            i += 1
+        elif char == "\\" and i + 1 < n and raw[i + 1] in _ASCII_PUNCTUATION:
+            out.append(raw[i + 1])
+            i += 2
+        elif char == "*":
+            j = i
+            while j < n and raw[j] == "*":
+                j += 1
+            before, after = raw[i - 1 : i], raw[j : j + 1]
+            closes = bool(before) and not before.isspace()
+            if closes and openers and openers[-1][1] == j - i:
+                pairs.append((openers.pop()[0], len(out)))
+            elif after and not after.isspace():
+                openers.append((len(out), j - i))
+            out.append(raw[i:j])
+            i = j
+        else:
+            out.append(char)
+            i += 1
+    for start, end in pairs:
+        out[start] = out[end] = ""
+    return "".join(out)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from docgen.parse.inline import links, replace_links
+from docgen.parse.inline import links, replace_links, unmark
 from docgen.parse.page import (
     Block,
     Comment,
@@ -102,17 +102,17 @@ def _close_one_fence(tokens: list[Token], lines: list[str]) -> tuple[int, str] |
     return None
 
 
-_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|`)")
-_TAG_RE = re.compile(r"<[^<>\n]*>")
+_TAG_RE = re.compile(r"(?<!\\)<[^<>\n]*>")  # not an escaped \<
 
 
 def plain_text(raw: str) -> str:
-    """Inline Markdown reduced to its text: links to their text, emphasis, code marks and tags removed."""
+    """Inline Markdown reduced to its text: links to their text, emphasis, code marks and tags
+    removed, escapes read (:func:`docgen.parse.inline.unmark`), every other character kept."""
     if "[" in raw:
         raw = replace_links(raw)
     if "<" in raw:
         raw = _TAG_RE.sub("", raw)
-    return _EMPHASIS_RE.sub("", raw).replace("\\", "").replace("\n", " ").strip()
+    return unmark(raw.replace("__", "")).replace("\n", " ").strip()
 
 
 def _links(raw: str, line: int, refs: dict[str, Any], out: list[MdLink]) -> None:

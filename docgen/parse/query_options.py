@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docgen.diagnostics import SourceSpan
+from docgen.diagnostics import Diagnostic, SourceSpan
 from docgen.model import Parameter
 from docgen.parse import sections
 from docgen.parse.page import Table
@@ -128,8 +128,12 @@ def _named(raw: str) -> list[str]:
     return [option for option, _ in sorted(found.items(), key=lambda kv: kv[1])]
 
 
-def query_table(table: Table, path: str) -> list[Parameter]:
-    """The rows of a query or function parameter table (``Name|Type|Description`` and its spellings)."""
+def query_table(table: Table, path: str, diags: list[Diagnostic] | None = None) -> list[Parameter]:
+    """The rows of a query or function parameter table (``Name|Type|Description`` and its spellings).
+
+    A system option is its ``$name``; any other parameter is named by its whole cell, as
+    :func:`docgen.parse.sections.documented_name` reads it (DG207 in ``diags`` when its
+    Python name leaves characters out)."""
     name_col = sections.column(table, "parameter", "name", "query parameter", "parameter name")
     if name_col is None:
         return []
@@ -137,10 +141,14 @@ def query_table(table: Table, path: str) -> list[Parameter]:
     desc_col = sections.column(table, "description", "value")
     out: list[Parameter] = []
     for row in table.rows:
-        match = _NAME_RE.search(link_text(sections.cell(row.cells, name_col)))
-        if match is None:
+        raw = sections.cell(row.cells, name_col)
+        if link_text(raw).startswith("$"):
+            match = _NAME_RE.search(link_text(raw))
+            name = match.group(0).rstrip(".-") if match is not None else ""
+        else:
+            name = sections.documented_name(raw, SourceSpan(path, row.line), [] if diags is None else diags, "parameter") or ""
+        if not name:
             continue
-        name = match.group(0).rstrip(".-")
         option = system_option(name) if name.startswith("$") else None
         if name.startswith("$") and option is None:
             continue

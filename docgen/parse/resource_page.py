@@ -105,7 +105,7 @@ def extract_types(page: Page, version: str, title: str, diags: list[Diagnostic])
             ename = qualify(enum_name) if enum_name else name
             if ename is None:
                 continue
-            members = tuple(sections.enum_members(block, page.path))
+            members = tuple(sections.enum_members(block, page.path, diags))
             enums.append(TypeDef(ename, "enum", version, "", None, (), members, False, SourceSpan(page.path, block.line)))
     out: list[TypeDef] = []
     if name is not None and (props or not enums):

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
 from docgen.model import EnumMember, Permission, Property
+from docgen.names import attribute_names, enum_member_names, identifier_loss, option_names, snake_case
 from docgen.parse.page import Block, Heading, Page, Paragraph, Table
 from docgen.parse.typecell import link_text, parse_type_cell
 
 _NAME_HEADERS = {"property", "parameter", "name", "relationship", "property name", "parameter name", "member"}
 _READ_ONLY_RE = re.compile(r"read[- ]?only|server[- ]generated|set by the (server|system)", re.I)
 _REQUIRED_RE = re.compile(r"\brequired\b|not nullable", re.I)
-_WORD_RE = re.compile(r"[A-Za-z_@][A-Za-z0-9_.@-]*")
 _SCOPE_SEPARATOR_RE = re.compile(r"[,;]|(?<!\s)\s+or\s+")  # "or" only tried where a run of spaces starts
+_NOTE_RE = re.compile(r"\s+\((?:deprecated|preview|beta|optional|required|read-?only)\)$", re.I)
+"""A note after a property's name in its cell (``capabilities (deprecated)``): not part of the name."""
 _ENUM_VALUE_RE = re.compile(r"-?\d{1,19}")
 """Enum member values docgen reads (an Int64 has at most 19 digits; longer ones are left unread)."""
 
@@ -108,10 +110,9 @@ def properties(table: Table, path: str, diags: list[Diagnostic], navigation: boo
     desc_col = column(table, "description", "notes", "remarks")
     for row in table.rows:
         span = SourceSpan(path, row.line)
-        name_match = _WORD_RE.search(link_text(cell(row.cells, 0)))
-        if name_match is None:
+        name = documented_name(cell(row.cells, 0), span, diags)
+        if name is None:
             continue
-        name = name_match.group(0).rstrip(".")
         type_cell = cell(row.cells, 1)
         odata = parse_type_cell(type_cell)
         if odata is None:
@@ -132,19 +133,46 @@ def properties(table: Table, path: str, diags: list[Diagnostic], navigation: boo
     return out
 
 
-def enum_members(table: Table, path: str) -> list[EnumMember]:
-    """Rows of a ``Member|Value|Description`` table."""
+def documented_name(raw: str, span: SourceSpan, diags: list[Diagnostic], what: str = "property") -> str | None:
+    """The name a property's (or a parameter's, an enum member's) cell documents, as written (its wire
+    name: JSON key, query key, member value); None for an empty cell.
+
+    The whole text of the cell, less a note such as ``(deprecated)`` and a final ``.``:
+    a name that is no identifier (``with space``, ``ünïcødé``) is kept for the wire and
+    given a Python name by :mod:`docgen.names`; DG207 says so when that name leaves
+    characters out (an emoji, a zero-width space) or has none at all (``{{ }}``).
+    """
+    name = _NOTE_RE.sub("", link_text(raw)).rstrip(".").strip()
+    if not name:
+        return None
+    lost = identifier_loss(name)
+    if lost or not snake_case(name):
+        if what == "member":
+            python = enum_member_names([name])[name]
+        elif what == "parameter":
+            python = option_names([name])[name]
+        else:
+            python = attribute_names([name])[name]
+        why = f"without {lost!r}, which no identifier holds" if lost else "which has no letter or digit to keep"
+        diags.append(diag("DG207", f"{what} {name!r} is named {python!r} in Python, {why}", span))
+    return name
+
+
+def enum_members(table: Table, path: str, diags: list[Diagnostic] | None = None) -> list[EnumMember]:
+    """Rows of a ``Member|Value|Description`` table; a member is named by its whole cell
+    (:func:`documented_name`, DG207 in ``diags`` when its Python name leaves characters out)."""
     value_col = column(table, "value") if table.header[0].strip().lower() != "value" else None
     desc_col = column(table, "description")
     out: list[EnumMember] = []
     for row in table.rows:
-        m = _WORD_RE.search(link_text(cell(row.cells, 0)))
-        if m is None:
+        span = SourceSpan(path, row.line)
+        name = documented_name(cell(row.cells, 0), span, [] if diags is None else diags, "member")
+        if name is None:
             continue
         raw = link_text(cell(row.cells, value_col)) if value_col is not None else ""
         value = int(raw) if _ENUM_VALUE_RE.fullmatch(raw) else None
         desc = link_text(cell(row.cells, desc_col)) if desc_col is not None else ""
-        out.append(EnumMember(m.group(0), value, desc, SourceSpan(path, row.line)))
+        out.append(EnumMember(name, value, desc, span))
     return out
 
 
@@ -162,6 +190,7 @@ def permissions(table: Table, path: str, diags: list[Diagnostic]) -> list[Permis
         if scopes_text.lower().startswith("not supported") or not scopes_text:
             out.append(Permission(kind, (), span))
             continue
-        scopes = tuple(s.strip() for s in _SCOPE_SEPARATOR_RE.split(scopes_text) if s.strip())
+        # a trailing "*" marks a footnote, not part of the scope's name
+        scopes = tuple(s.strip().rstrip("*") for s in _SCOPE_SEPARATOR_RE.split(scopes_text) if s.strip().rstrip("*"))
         out.append(Permission(kind, scopes, span))
     return out

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from docgen.parse.inline import outside_code, unmark
+
 NAMESPACE = "microsoft.graph"
 
 PRIMITIVES: dict[str, str] = {
@@ -41,8 +43,8 @@ PRIMITIVES.update(
 
 # Each bracketed or parenthesised part stops at the next bracket or parenthesis, so
 # that every attempt ends before the next one starts: linear in the cell's length.
-_LINK_RE = re.compile(r"\[([^\[\]]*)\](?:\(([^()]*)\)|\[([^\[\]]*)\])?")
-_TAG_RE = re.compile(r"<[^<>]*>")
+_LINK_RE = re.compile(r"(?<!\\)\[([^\[\]]*)(?<!\\)\](?:\(([^()]*)\)|\[([^\[\]]*)\])?")  # not \[ or \]
+_TAG_RE = re.compile(r"(?<!\\)<[^<>]*>")  # not an escaped \<
 _COLL_FUNC_RE = re.compile(r"^collection\s*\((.*)\)$", re.I)
 _COLL_OF_RE = re.compile(r"^(?:a\s+)?collection\s+of\s+(.*)$", re.I)
 _COLL_SUFFIX_RE = re.compile(r"(?<!\s)\s+collections?$", re.I)
@@ -50,10 +52,10 @@ _NAME_RE = re.compile(r"[A-Za-z_][\w.]*")
 
 
 def link_text(cell: str) -> str:
-    """A cell with Markdown links, tags and emphasis reduced to its plain text."""
-    cell = _LINK_RE.sub(lambda m: m.group(1), cell)
-    cell = _TAG_RE.sub(" ", cell)
-    return cell.replace("\\", "").replace("`", "").replace("*", "").replace("\u00a0", " ").strip()
+    """A cell with Markdown links, tags, code marks, emphasis and escapes reduced to its plain
+    text (every other character kept: :func:`docgen.parse.inline.unmark`)."""
+    cell = outside_code(cell, lambda text: _TAG_RE.sub(" ", _LINK_RE.sub(lambda m: m.group(1), text)))
+    return unmark(cell).replace("\u00a0", " ").strip()
 
 
 def qualify(name: str) -> str:
