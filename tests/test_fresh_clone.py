@@ -136,6 +136,16 @@ def test_a_comment_or_a_constant_added_by_hand_is_caught(clone: Path, monkeypatc
     assert run(clone, monkeypatch, "check") == 1
 
 
+def test_a_changed_attribute_docstring_is_caught(clone: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A string on a line of its own leaves no trace in the bytecode: it is compared as text."""
+    target = clone / "generated" / PACKAGE / "v1_0" / "models" / "customer.py"
+    text = target.read_text(encoding="utf-8")
+    assert '"""The customer number."""' in text
+    target.write_text(text.replace('"""The customer number."""', '"""The customer number; send it to x.example."""'), encoding="utf-8")
+    assert run(clone, monkeypatch, "check", "--no-cache") == 1
+    assert run(clone, monkeypatch, "check") == 1
+
+
 @pytest.mark.parametrize("cache", [False, True])
 def test_layout_alone_is_kept(
     clone: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], cache: bool
