@@ -46,7 +46,7 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -334,7 +334,9 @@ def _contained(root: Path, path: str, what: Path, seen: dict[str, str] | None = 
         )
 
 
-def _survey(out: Path, files: Mapping[str, str], manifest: str | None, adopt: bool = False) -> _Survey:
+def _survey(
+    out: Path, files: Mapping[str, str], manifest: str | None, adopt: bool = False, same: Collection[str] = ()
+) -> _Survey:
     for path in files:
         if not is_safe_path(path) or path == MANIFEST:
             raise ValueError(f"not a valid output path: {path!r}")
@@ -352,6 +354,9 @@ def _survey(out: Path, files: Mapping[str, str], manifest: str | None, adopt: bo
         kind = _kind(target)
         if kind == "missing":
             survey.create.append(path)
+            continue
+        if kind == "file" and path in same:  # known to hold these bytes: not read again
+            survey.unchanged += 1
             continue
         current = target.read_bytes() if kind == "file" else None
         if current == data:
@@ -760,11 +765,14 @@ def _prune_empty(out: Path, removed: list[str]) -> None:
             (out / folder).rmdir()
 
 
-def write_tree(out: Path, files: Mapping[str, str], manifest: str | None = None) -> WriteReport:
+def write_tree(
+    out: Path, files: Mapping[str, str], manifest: str | None = None, same: Collection[str] = ()
+) -> WriteReport:
     """Make ``out`` hold ``files`` (relative posix path -> text, written as UTF-8 bytes as given).
 
     ``manifest``: the manifest to write, listing ``files`` (:func:`manifest_of`);
-    by default :func:`manifest_text` of ``files``.
+    by default :func:`manifest_text` of ``files``. ``same``: paths known to hold their
+    bytes already (by a status recorded with their digest), which are not read.
 
     Only files whose bytes change are written; files listed in the old manifest and
     no longer produced are removed; other files are never touched. Raises
@@ -772,25 +780,27 @@ def write_tree(out: Path, files: Mapping[str, str], manifest: str | None = None)
     :class:`OutputBlocked` when a file the manifest lists is now a folder (or a link...).
     An OSError names the file of ``out`` it concerns, never docgen's staged copy.
     """
-    return _write(out, files, manifest, adopt=False)
+    return _write(out, files, manifest, adopt=False, same=same)
 
 
-def adopt_tree(out: Path, files: Mapping[str, str], manifest: str | None = None) -> WriteReport:
+def adopt_tree(
+    out: Path, files: Mapping[str, str], manifest: str | None = None, same: Collection[str] = ()
+) -> WriteReport:
     """:func:`write_tree`, taking over the files at generated paths that carry docgen's header
     (:func:`carries_header`) though the manifest does not list them: after the manifest was
     lost, say. They are replaced (and listed in :attr:`WriteReport.adopted`); a file of the
     user's without the header is still a conflict."""
-    return _write(out, files, manifest, adopt=True)
+    return _write(out, files, manifest, adopt=True, same=same)
 
 
-def _write(out: Path, files: Mapping[str, str], manifest: str | None, adopt: bool) -> WriteReport:
+def _write(out: Path, files: Mapping[str, str], manifest: str | None, adopt: bool, same: Collection[str]) -> WriteReport:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: output path exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
     out = out.resolve()  # stage beside the real folder, not beside a symlink to it
     with _locked(out, exclusive=True):
         recovered = _recover(out)
-        survey = _survey(out, files, manifest, adopt)
+        survey = _survey(out, files, manifest, adopt, same)
         if survey.blocked:
             raise OutputBlocked(out, survey.blocked)
         if survey.conflicts:
@@ -864,9 +874,10 @@ def unified_diff(path: str, old: bytes | None, new: bytes | None, prefix: str = 
 
 
 def check_tree(
-    out: Path, files: Mapping[str, str], manifest: str | None = None, diff_prefix: str = ""
+    out: Path, files: Mapping[str, str], manifest: str | None = None, diff_prefix: str = "", same: Collection[str] = ()
 ) -> CheckReport:
-    """How ``out`` differs from ``files`` and ``manifest`` (as for :func:`write_tree`); writes nothing.
+    """How ``out`` differs from ``files`` and ``manifest`` (as for :func:`write_tree`, ``same``
+    too); writes nothing.
 
     ``diff_prefix``: put before each path in the diffs (the output folder's path from where the
     patch is applied, ending in ``/``).
@@ -878,7 +889,7 @@ def check_tree(
     lock = _locked(out, exclusive=False) if out.is_dir() else contextlib.nullcontext()
     with lock:
         interrupted = _interrupted(out)
-        survey = _survey(out, files, manifest)
+        survey = _survey(out, files, manifest, same=same)
     missing = list(survey.create)
     changed = list(survey.replace) + list(survey.conflicts) + list(survey.blocked)
     if survey.manifest_changed:

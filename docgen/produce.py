@@ -67,14 +67,18 @@ class Outcome:
     manifest: str
     """The manifest of the files (:func:`docgen.output.manifest_of`): as a run here made it
     from the same inputs until :attr:`files` is asked for, then the files' own."""
-    _files: Callable[[], tuple[dict[str, str], str]]
+    _files: Callable[[], Outcome]
     _cached: dict[str, str] | None = None
+    same: frozenset[str] = frozenset()
+    """Files the output folder already holds byte for byte, known by their recorded status
+    (so that writing and comparing need not read them); filled with :attr:`files`."""
 
     @property
     def files(self) -> dict[str, str]:
         """Every output file: relative path -> text."""
         if self._cached is None:
-            self._cached, self.manifest = self._files()
+            made = self._files()
+            self._cached, self.manifest, self.same = made.files, made.manifest, made.same
         return self._cached
 
 
@@ -390,22 +394,30 @@ def _formatted(
     return None
 
 
-def _layout_kept(texts: dict[str, str], out: Path, cache: Cache | None) -> dict[str, str]:
+def _layout_kept(texts: dict[str, str], out: Path, cache: Cache | None) -> tuple[dict[str, str], frozenset[str]]:
     """``texts``, but where the output folder holds a Python file with the same code and
     comments laid out otherwise, that file: layout alone is no drift, so neither ``check``
-    nor ``generate`` reports or rewrites it, with or without a cache. Files whose
-    status is the one recorded with their digest are not read."""
+    nor ``generate`` reports or rewrites it, with or without a cache. Also the files the
+    folder holds byte for byte. Files whose status is the one recorded with their digest
+    are not read."""
     shas = disk_digests(out, texts, cache)
     disk = _Disk(out)
     kept = dict(texts)
+    same: set[str] = set()
     for path, text in texts.items():
         found = shas.get(path)
-        if found is None or not path.endswith(".py") or found == hashlib.sha256(text.encode("utf-8")).digest():
+        if found is None:
+            continue
+        if found == hashlib.sha256(text.encode("utf-8")).digest():
+            same.add(path)
+            continue
+        if not path.endswith(".py"):
             continue
         on_disk = disk.text(path)
         if on_disk is not None and same_code(text, on_disk):
             kept[path] = on_disk
-    return kept
+            same.add(path)
+    return kept, frozenset(same)
 
 
 # --------------------------------------------------------------------- the run
@@ -456,9 +468,8 @@ def produce(
             diagnostics, count, listing = entry
             manifest = manifest_of(dict(listing), formatter.name)
 
-            def again() -> tuple[dict[str, str], str]:
-                made = _full(read, keys, config, formatter, jobs, cache, progress, timings)[0]
-                return made.files, made.manifest
+            def again() -> Outcome:
+                return _full(read, keys, config, formatter, jobs, cache, progress, timings)[0]
 
             return Outcome(read.root, count, diagnostics, manifest, again)
     outcome, ok = _full(read, keys, config, formatter, jobs, cache, progress, timings)
@@ -501,12 +512,13 @@ def _full(
             file_keys = Keys(loaded, config, templates) if cache is not None and Keys.usable(loaded) else None
         made = _make_files(specs, templates, file_keys, cache, config, formatter, jobs, problems, progress, timings)
         with stage("write"):
-            files = _layout_kept(made.texts, config.out, cache)
+            files, same = _layout_kept(made.texts, config.out, cache)
     finally:
         gc.unfreeze()
     manifest = manifest_of({path: _sha(text.encode("utf-8")) for path, text in files.items()}, formatter.name)
     diagnostics = tuple(sorted(docset.diagnostics + replayed + tuple(problems), key=Diagnostic.sort_key))
-    return Outcome(loaded.root, loaded.count, diagnostics, manifest, lambda: (files, manifest), files), not problems
+    outcome = Outcome(loaded.root, loaded.count, diagnostics, manifest, lambda: outcome, files, same)
+    return outcome, not problems
 
 
 # --------------------------------------------------------------------- DG308

@@ -123,7 +123,7 @@ def generate(config: Config, options: Options = Options()) -> Report:
             options.progress.clear()
         try:
             write = adopt_tree if options.adopt else write_tree
-            report.written = write(config.out, files, outcome.manifest)
+            report.written = write(config.out, files, outcome.manifest, same=outcome.same)
         except OutputError as error:
             report.problem = str(error)
         except OSError as error:
@@ -148,7 +148,7 @@ def check(config: Config, options: Options = Options()) -> Report:
         if options.progress is not None:
             options.progress.clear()
         try:
-            report.checked = check_tree(config.out, files, outcome.manifest, options.diff_prefix or "")
+            report.checked = check_tree(config.out, files, outcome.manifest, options.diff_prefix or "", same=outcome.same)
         except OutputError as error:
             report.problem = str(error)
         except OSError as error:
