@@ -106,8 +106,11 @@ class RuffFormatter(Formatter):
                 file.write_text(text, encoding="utf-8", newline="")
             command = [os.fsdecode(find_ruff_bin()), "format", "--isolated", "--no-cache", "--quiet"]
             command += ["--line-length", str(LINE_LENGTH), "--target-version", TARGET, folder]
-            # a file ruff cannot format is left as it was: kept as rendered, like black's refusals
-            subprocess.run(command, check=False, capture_output=True, stdin=subprocess.DEVNULL)
+            # a file ruff cannot format is left as it was: kept as rendered, like black's refusals;
+            # a second pass settles what ruff's first pass leaves unstable (its output is then
+            # its own fixed point, as black's is)
+            for _ in range(2):
+                subprocess.run(command, check=False, capture_output=True, stdin=subprocess.DEVNULL)
             for index, file in enumerate(files):
                 yield index, file.read_text(encoding="utf-8")
 

@@ -61,6 +61,7 @@ __all__ = [
     "carries_header",
     "check_tree",
     "link_on_path",
+    "manifest_formatter",
     "manifest_of",
     "manifest_text",
     "staging_dir",
@@ -181,6 +182,16 @@ def manifest_of(digests: Mapping[str, str], formatter: str = "") -> str:
     if formatter:
         lines.append(f"{_FORMATTER_PREFIX}{formatter}\n")
     return "".join(lines)
+
+
+def manifest_formatter(out: Path) -> str | None:
+    """The formatter the manifest of ``out`` names (None when it names none, or cannot be read)."""
+    try:
+        raw = (out / MANIFEST).read_bytes()
+    except OSError:
+        return None
+    named = {line[len(_FORMATTER_PREFIX) :] for line in raw.decode("utf-8", "replace").splitlines() if line.startswith(_FORMATTER_PREFIX)}
+    return named.pop() if len(named) == 1 else None
 
 
 def is_safe_path(path: str) -> bool:

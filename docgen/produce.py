@@ -173,15 +173,24 @@ def _sha(data: bytes) -> str:
 
 
 class _Disk:
-    """The files of the output folder, read only through real folders and never past a link."""
+    """The files of the output folder, read only through real folders and never past a link.
 
-    def __init__(self, out: Path) -> None:
+    Only when the folder was formatted by this formatter (its manifest says so) are its
+    files taken in place of the formatter's output: switching formatters reformats every
+    file, while a file laid out otherwise by hand is kept."""
+
+    def __init__(self, out: Path, formatter: Formatter) -> None:
+        from docgen.output import manifest_formatter
+
         self.out = out
         self._seen: dict[str, str] = {}
+        self.usable = manifest_formatter(out) == formatter.name
 
     def text(self, path: str) -> str | None:
         from docgen.output import link_on_path
 
+        if not self.usable:
+            return None
         if link_on_path(self.out, path, self._seen) is not None:
             return None
         try:
@@ -224,7 +233,7 @@ def _make_files(
     stage = timings.stage if timings is not None else (lambda _: contextlib.nullcontext())
     with stage("cache"):
         stored = {kind: cache.get_all(kind) if cache is not None and keys is not None else {} for kind in ("render", "format", "same")}
-    disk = _Disk(config.out)
+    disk = _Disk(config.out, formatter)
     texts: dict[str, str] = {}
     rendered: dict[str, bytes] = {}
     new_render: list[tuple[bytes, str, bytes]] = []
@@ -394,14 +403,16 @@ def _formatted(
     return None
 
 
-def _layout_kept(texts: dict[str, str], out: Path, cache: Cache | None) -> tuple[dict[str, str], frozenset[str]]:
+def _layout_kept(
+    texts: dict[str, str], out: Path, cache: Cache | None, formatter: Formatter
+) -> tuple[dict[str, str], frozenset[str]]:
     """``texts``, but where the output folder holds a Python file with the same code and
     comments laid out otherwise, that file: layout alone is no drift, so neither ``check``
     nor ``generate`` reports or rewrites it, with or without a cache. Also the files the
     folder holds byte for byte. Files whose status is the one recorded with their digest
     are not read."""
     shas = disk_digests(out, texts, cache)
-    disk = _Disk(out)
+    disk = _Disk(out, formatter)
     kept = dict(texts)
     same: set[str] = set()
     for path, text in texts.items():
@@ -512,7 +523,7 @@ def _full(
             file_keys = Keys(loaded, config, templates) if cache is not None and Keys.usable(loaded) else None
         made = _make_files(specs, templates, file_keys, cache, config, formatter, jobs, problems, progress, timings)
         with stage("write"):
-            files, same = _layout_kept(made.texts, config.out, cache)
+            files, same = _layout_kept(made.texts, config.out, cache, formatter)
     finally:
         gc.unfreeze()
     manifest = manifest_of({path: _sha(text.encode("utf-8")) for path, text in files.items()}, formatter.name)

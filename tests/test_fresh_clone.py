@@ -186,7 +186,10 @@ def test_a_damaged_manifest_gives_the_correct_result(clone: Path, monkeypatch: p
         manifest.write_bytes(b"\x00\xff<<<<<<< HEAD\n" + text.encode("utf-8")[::-1])
     black = Black(monkeypatch)
     assert run(clone, monkeypatch, "check", "--no-cache") == 1  # the manifest is not the one generate writes
-    assert black.texts == []  # the files are verified, not formatted
+    if damage == "file digest edited":
+        assert black.texts == []  # the files are verified, not formatted
+    else:  # which formatter laid the files out is not known: they are formatted (speed lost, not correctness)
+        assert black.texts
     if damage != "missing":
         assert run(clone, monkeypatch, "generate", "--no-cache") == 0
         assert tree(clone / "generated") == expected
