@@ -25,15 +25,15 @@ import contextlib
 import hashlib
 import os
 import stat as stat_module
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import docgen
-from docgen.cache import DIRNAME, Cache, digest, dist_version, dumps, loads_checked, source_digest
-from docgen.config import Config, builtin_templates
+from docgen.cache import DIRNAME, Cache, digest, dumps, loads_checked
+from docgen.config import Config
+from docgen.filestatus import disk_digests, remember_files, seen_files
+from docgen.keys import Keys, code_digest, routes_digest, run_key, templates_digest
 from docgen.diagnostics import Diagnostic
 from docgen.fmt import Formatter, formatter_of, same_code
 from docgen.model import DocSet, PageModel
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from docgen.plan import FileSpec
     from docgen.render import Templates
 
-__all__ = ["Keys", "Outcome", "cache_folder", "produce"]
+__all__ = ["Outcome", "cache_folder", "produce"]
 
 
 def cache_folder(config: Config) -> Path:
@@ -80,89 +80,6 @@ class Outcome:
             made = self._files()
             self._cached, self.manifest, self.same = made.files, made.manifest, made.same
         return self._cached
-
-
-# --------------------------------------------------------------------- keys
-
-
-_code: dict[str, bytes] = {}
-
-
-def code_digest() -> bytes:
-    """docgen's source, its runtime left out (a runtime module is its copies' only input)."""
-    if "code" not in _code:
-        root = Path(docgen.__file__).parent
-        folders = [p for p in sorted(root.iterdir()) if p.is_dir() and p.name not in ("runtime", "__pycache__")]
-        files = [p for p in sorted(root.glob("*.py"))]
-        _code["code"] = digest(docgen.__version__, sys.version, source_digest(folders, files))
-    return _code["code"]
-
-
-def routes_digest(page: PageModel) -> bytes:
-    """What a page gives the version's routing: its operations' request lines and its
-    examples' methods and paths."""
-    parts = [
-        f"{op.id}\0{op.method}\0{op.path}\0" + "\0".join(f"{ex.request.method} {ex.request.path}" for ex in op.examples)
-        for op in page.operations
-    ]
-    return digest("routes", *parts)
-
-
-class Keys:
-    """The cache key of each planned file, from the digests of its declared inputs."""
-
-    def __init__(self, loaded: LoadedPages, config: Config, templates: Templates) -> None:
-        self.pages = loaded.keys
-        by_version: dict[str, list[PageModel]] = {}
-        for page in loaded.pages:
-            by_version.setdefault(page.version, []).append(page)
-        self.interfaces = {
-            v: digest("interface", *(f"{p.path}\0".encode() + loaded.interfaces[p.path] for p in pages))
-            for v, pages in by_version.items()
-        }
-        self.routes = {v: digest("routes", *(routes_digest(p) for p in pages)) for v, pages in by_version.items()}
-        self.templates = templates
-        self._template_digests: dict[str, bytes] = {}
-        settings = (config.package, config.distribution_name, config.version, config.default_version)
-        self.base = digest("file", code_digest(), f"jinja2={dist_version('Jinja2')}", *settings)
-        self.versions = digest("versions", *sorted(by_version))
-
-    @classmethod
-    def usable(cls, loaded: LoadedPages) -> bool:
-        """Whether every page has the digests a key needs (read with a cache)."""
-        return all(p.path in loaded.keys and p.path in loaded.interfaces for p in loaded.pages)
-
-    def template(self, name: str) -> bytes:
-        found = self._template_digests.get(name)
-        if found is None:
-            found = self._template_digests[name] = digest("template", *(f"{n}\0{s}" for n, s in self.templates.sources(name)))
-        return found
-
-    def of(self, spec: FileSpec) -> bytes:
-        inputs = spec.inputs
-        if inputs.runtime is not None:
-            return digest("runtime", spec.path, spec.view())
-        parts = [self.base, self.versions, spec.kind, spec.path]
-        parts += [f"{page}\0".encode() + self.pages[page] for page in inputs.pages]
-        if inputs.interface is not None:
-            parts += [b"interface", self.interfaces.get(inputs.interface, b"")]
-        if inputs.routes is not None:
-            parts += [b"routes", self.routes.get(inputs.routes, b"")]
-        if inputs.template is not None:
-            parts += [b"template", self.template(inputs.template)]
-        return digest(*parts)
-
-
-def run_key(read: SpecsRead, keys: dict[str, bytes], config: Config, formatter: Formatter, templates: bytes) -> bytes:
-    """A hash of everything the output and the diagnostics are made from."""
-    pages = [f"{p.path}\0{keys[p.path].hex() if p.path in keys else 'unreadable:' + p.error}" for p in read.pages]
-    settings = (config.package, config.distribution_name, config.version, config.default_version)
-    return digest("run", code_digest(), templates, formatter.key, *settings, "\n".join(pages))
-
-
-def _templates_digest(config: Config) -> bytes:
-    folders = [builtin_templates()] + ([config.templates] if config.templates is not None else [])
-    return digest("templates", *(source_digest([folder]) for folder in folders), dist_version("Jinja2"))
 
 
 # --------------------------------------------------------------------- the files
@@ -471,7 +388,7 @@ def produce(
         keys = page_keys(read, config.default_version) if cache is not None else None
     key = None
     if cache is not None and keys is not None:
-        key = run_key(read, keys, config, formatter, _templates_digest(config))
+        key = run_key(read, keys, config, formatter, templates_digest(config))
         with stage("cache"):
             payload = cache.get("run", key)
         entry = None if payload is None else loads_checked(payload, _is_run_entry)
@@ -575,130 +492,3 @@ def _replay_diagnostics(docset: DocSet, loaded: LoadedPages, cache: Cache | None
     return tuple(d for path in sorted(found) for d in found[path])
 
 
-# --------------------------------------------------------------------- file status
-
-
-def _stat_key(kind: str, folder: Path) -> tuple[bytes, str]:
-    tag = f"{kind}:{os.path.abspath(folder)}"
-    return digest("stat", tag), tag
-
-
-def _is_seen(value: object) -> bool:
-    return isinstance(value, dict) and all(
-        isinstance(stat, tuple) and len(stat) == 5 and isinstance(sha, bytes) for stat, sha in value.values()
-    )
-
-
-def seen_files(cache: Cache | None, kind: str, folder: Path) -> dict[str, tuple[tuple[int, int, int, int, int], bytes]]:
-    """Files under ``folder`` whose status and digest an earlier run recorded."""
-    if cache is None:
-        return {}
-    key, _ = _stat_key(kind, folder)
-    payload = cache.get("stat", key)
-    found = None if payload is None else loads_checked(payload, _is_seen)
-    return found if found is not None else {}
-
-
-def remember_files(
-    cache: Cache | None,
-    kind: str,
-    folder: Path,
-    before: dict[str, tuple[tuple[int, int, int, int, int], bytes]],
-    now: dict[str, tuple[tuple[int, int, int, int, int], bytes]],
-) -> None:
-    if cache is not None and now != before:
-        key, tag = _stat_key(kind, folder)
-        cache.put("stat", key, tag, dumps(now))
-
-
-def _listed(manifest: str) -> Iterable[tuple[str, str]]:
-    for line in manifest.splitlines():
-        if line and not line.startswith("#"):
-            sha, path = line.split("  ", 1)
-            yield sha, path
-
-
-def disk_digests(out: Path, paths: Iterable[str], cache: Cache | None) -> dict[str, bytes]:
-    """The SHA-256 of each of ``paths`` that is a regular file in ``out``: from the status
-    recorded with it when that status is unchanged, else read (and recorded)."""
-    import time
-
-    from docgen.pipeline import file_stat, trusted
-
-    seen = seen_files(cache, "out", out)
-    now = time.time_ns()
-    found: dict[str, bytes] = {}
-    checked = dict(seen)
-    for path in paths:
-        target = os.path.join(out, path)
-        try:
-            result = os.lstat(target)
-            if not stat_module.S_ISREG(result.st_mode):
-                continue
-            stat = file_stat(result)
-            known = seen.get(target)
-            if known is not None and known[0] == stat:
-                found[path] = known[1]
-                continue
-            with open(target, "rb") as stream:
-                data = stream.read()
-        except OSError:
-            continue
-        found[path] = sha = hashlib.sha256(data).digest()
-        if trusted(stat, now) and len(data) == stat[0]:
-            checked[target] = (stat, sha)
-    remember_files(cache, "out", out, seen, checked)
-    return found
-
-
-def output_matches(out: Path, manifest: str, cache: Cache | None = None) -> bool:
-    """``out`` holds exactly the files ``manifest`` lists with those bytes, and that manifest.
-
-    Then :func:`docgen.output.check_tree` would report nothing and
-    :func:`docgen.output.write_tree` would change nothing. Files whose status
-    (size, times, inode) is the one recorded when their bytes were last hashed
-    are not read again.
-    """
-    import time
-
-    from docgen.output import MANIFEST, staging_dir
-    from docgen.pipeline import file_stat, trusted
-
-    seen = seen_files(cache, "out", out)
-    now = time.time_ns()
-    checked: dict[str, tuple[tuple[int, int, int, int, int], bytes]] = {}
-    try:
-        if (out / MANIFEST).read_bytes() != manifest.encode("utf-8"):
-            return False
-        if os.path.lexists(staging_dir(out)):
-            return False  # an interrupted run to undo, or its leftovers to remove
-        lines = list(_listed(manifest))
-        folders: set[str] = set()
-        for _, path in lines:
-            parent = path.rpartition("/")[0]
-            while parent and parent not in folders:
-                folders.add(parent)
-                parent = parent.rpartition("/")[0]
-        if not all(stat_module.S_ISDIR(os.lstat(os.path.join(out, f)).st_mode) for f in folders):
-            return False  # a folder replaced by a symlink: let write_tree or check_tree say so
-        for expected, path in lines:
-            target = os.path.join(out, path)
-            result = os.lstat(target)
-            if not stat_module.S_ISREG(result.st_mode):
-                return False
-            stat = file_stat(result)
-            known = seen.get(target)
-            if known is not None and known[0] == stat:
-                sha, keep = known[1], True
-            else:
-                with open(target, "rb") as stream:
-                    data = stream.read()
-                sha, keep = hashlib.sha256(data).digest(), trusted(stat, now) and len(data) == stat[0]
-            if sha.hex() != expected:
-                return False
-            if keep:
-                checked[target] = (stat, sha)
-    except (OSError, ValueError):
-        return False
-    remember_files(cache, "out", out, seen, checked)
-    return True

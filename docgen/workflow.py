@@ -107,7 +107,7 @@ def generate(config: Config, options: Options = Options()) -> Report:
 
     Raises :class:`docgen.pipeline.SpecsError` when the pages cannot be found.
     """
-    from docgen.produce import output_matches
+    from docgen.filestatus import output_matches
 
     report = Report("generate", config, strict=options.strict)
     with _cache(config, options, report) as cache:
@@ -136,7 +136,7 @@ def check(config: Config, options: Options = Options()) -> Report:
 
     Raises :class:`docgen.pipeline.SpecsError` when the pages cannot be found.
     """
-    from docgen.produce import output_matches
+    from docgen.filestatus import output_matches
 
     report = Report("check", config, strict=options.strict)
     with _cache(config, options, report) as cache:
