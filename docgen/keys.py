@@ -22,7 +22,7 @@ from docgen.model import PageModel
 from docgen.pipeline import LoadedPages, SpecsRead
 
 if TYPE_CHECKING:
-    from docgen.plan import FileSpec
+    from docgen.plan import FileSpec, Inputs, PartSpec
     from docgen.render import Templates
 
 __all__ = ["Keys", "code_digest", "routes_digest", "run_key", "templates_digest"]
@@ -83,11 +83,18 @@ class Keys:
         return found
 
     def of(self, spec: FileSpec) -> bytes:
-        inputs = spec.inputs
-        if inputs.runtime is not None:
+        """A file's key: its declared inputs, and the keys of the parts it is joined from."""
+        if spec.inputs.runtime is not None:
             return digest("runtime", spec.path, spec.view())
-        parts = [self.base, self.versions, spec.kind, spec.path]
-        parts += [f"{page}\0".encode() + self.pages[page] for page in inputs.pages]
+        parts = [self.base, self.versions, spec.kind, spec.path, self._inputs(spec.inputs)]
+        return digest(*parts, *(self.of_part(spec, part) for part in spec.parts))
+
+    def of_part(self, spec: FileSpec, part: PartSpec) -> bytes:
+        """The key of one part of a file."""
+        return digest(self.base, self.versions, "part", spec.path, part.name, self._inputs(part.inputs))
+
+    def _inputs(self, inputs: Inputs) -> bytes:
+        parts = [f"{page}\0".encode() + self.pages[page] for page in inputs.pages]
         if inputs.interface is not None:
             parts += [b"interface", self.interfaces.get(inputs.interface, b"")]
         if inputs.routes is not None:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from docgen.config import Config
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
-from docgen.model import ApiVersion, DocSet, Resource
+from docgen.model import ApiVersion, DocSet, Resource, TypeDef
 from docgen.names import package_problem, version_modules
 from docgen.render.conform import TypeIndex
 from docgen.render.examples import ExamplePlanner, route_key
@@ -28,7 +28,7 @@ from docgen.render.files import RUNTIME_MODULES, FileViews, runtime_text
 from docgen.render.text import header
 from docgen.render.views import VersionContext
 
-__all__ = ["FileKind", "FileSpec", "Inputs", "plan_files"]
+__all__ = ["FileKind", "FileSpec", "Inputs", "PartSpec", "plan_files"]
 
 FileKind = Literal["python", "text", "document", "copy"]
 """How a file is made: a template giving Python (then formatted), a template giving
@@ -56,6 +56,19 @@ class Inputs:
 
 
 @dataclass(frozen=True, slots=True)
+class PartSpec:
+    """A part of a file made from a whole version (a resource's routes in its OpenAPI
+    document, a type's schema): made and cached on its own, from its own inputs, so that
+    one page's edit makes one part again and the join."""
+
+    name: str
+    """Unique among the parts of its file."""
+    inputs: Inputs
+    make: Callable[[], Any]
+    """Makes the part: plain JSON data."""
+
+
+@dataclass(frozen=True, slots=True)
 class FileSpec:
     """One output file: where it goes, how it is made and from what."""
 
@@ -64,7 +77,7 @@ class FileSpec:
     kind: FileKind
     template: str | None
     """The template (for ``python`` and ``text`` files)."""
-    view: Callable[[], Any]
+    view: Callable[..., Any]
     """Builds what the file is made from: the template's context (a dict), or the
     text of a document or a copy; None when there is no such file after all (a
     resource none of whose examples is replayed has no tests)."""
@@ -73,6 +86,8 @@ class FileSpec:
     """What the file is, for messages."""
     span: SourceSpan
     """Where a failure to make it is reported: the page (and line) it comes from."""
+    parts: tuple[PartSpec, ...] = ()
+    """Parts it is joined from: then :attr:`view` is given their values, in order."""
 
 
 class _Version:
@@ -161,7 +176,7 @@ def _version_files(views: FileViews, v: _Version, package: str) -> Iterator[File
         view = functools.partial(views.package_marker, doc, marker_header)
         yield version_file(f"{folder}/__init__.py", "package_init.py.jinja", view, f"{folder}/__init__.py", names_only(template="package_init.py.jinja"))
     for typedef in ctx.typedefs.values():
-        pages = tuple(sorted({t.source.path for t in ctx.chain(typedef)} | {typedef.source.path}))
+        pages = _type_pages(ctx, typedef)
         template = "model.py.jinja"
         yield FileSpec(
             f"{base}/models/{ctx.type_modules[typedef.name]}.py",
@@ -188,19 +203,60 @@ def _version_files(views: FileViews, v: _Version, package: str) -> Iterator[File
         "the app",
         Inputs(interface=name, routes=name, template="app.py.jinja"),
     )
-    every_page = tuple(sorted({p for resource in ctx.version.resources for p in resource.pages} | {t.source.path for t in ctx.version.types}))
-    yield FileSpec(
-        f"{base}/server/openapi.json",
-        "document",
-        None,
-        lambda: views.openapi_document(ctx, v.planner),
-        Inputs(pages=every_page, interface=name, routes=name),
-        f"the OpenAPI document {every}",
-        v.span,
-    )
     sharing = _route_sharing(ctx.version)
+    yield _openapi_document(views, v, sharing, every)
     for resource in ctx.version.resources:
         yield from _resource_files(views, v, resource, sharing)
+
+
+def _openapi_document(
+    views: FileViews, v: _Version, sharing: dict[tuple[str, tuple[str, ...]], set[str]], every: str
+) -> FileSpec:
+    """The version's OpenAPI document, joined from a part per resource and per type."""
+    from docgen import openapi  # docgen.openapi imports the views
+
+    ctx, name = v.ctx, v.ctx.version.name
+    resources = tuple(
+        PartSpec(
+            f"resource {resource.name}",
+            Inputs(pages=_replayed(resource, sharing), interface=name, routes=name),
+            functools.partial(lambda r: openapi.resource_part(ctx, v.planner, r), resource),
+        )
+        for resource in ctx.version.resources
+    )
+    types = tuple(
+        PartSpec(
+            f"type {typedef.name}",
+            Inputs(pages=_type_pages(ctx, typedef), interface=name),
+            functools.partial(openapi.type_part, ctx, typedef),
+        )
+        for typedef in ctx.typedefs.values()
+    )
+    count = len(resources)
+
+    def join(values: list[Any]) -> str:
+        return views.openapi_document(ctx, values[:count], values[count:])
+
+    return FileSpec(
+        f"{ctx.package}/{ctx.module}/server/openapi.json",
+        "document",
+        None,
+        join,
+        Inputs(interface=name, routes=name),
+        f"the OpenAPI document {every}",
+        v.span,
+        resources + types,
+    )
+
+
+def _type_pages(ctx: VersionContext, typedef: TypeDef) -> tuple[str, ...]:
+    return tuple(sorted({t.source.path for t in ctx.chain(typedef)} | {typedef.source.path}))
+
+
+def _replayed(resource: Resource, sharing: dict[tuple[str, tuple[str, ...]], set[str]]) -> tuple[str, ...]:
+    """A resource's pages and those of every operation sharing a route with one of its own
+    (one handler serves them, and answers from each other's examples)."""
+    return tuple(sorted(set(resource.pages).union(*(sharing.get(route_key(op), set()) for op in resource.operations))))
 
 
 def _route_sharing(version: ApiVersion) -> dict[tuple[str, tuple[str, ...]], set[str]]:
@@ -220,8 +276,7 @@ def _resource_files(
     module = ctx.resource_module(resource)
     base = f"{ctx.package}/{ctx.module}"
     # the in-memory service and the tests replay the examples of every operation that shares a route
-    shared = set(resource.pages).union(*(sharing.get(route_key(op), set()) for op in resource.operations))
-    replayed = tuple(sorted(shared))
+    replayed = _replayed(resource, sharing)
     own = tuple(sorted(resource.pages))
 
     def resource_file(

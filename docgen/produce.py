@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import stat as stat_module
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docgen.cache import DIRNAME, Cache, digest, dumps, loads_checked
 from docgen.config import Config
@@ -173,9 +174,12 @@ def _make_files(
                     _tick(progress)
                     continue
             to_render.append((spec, key))
+        part_values = _part_values([spec for spec, _ in to_render], keys, cache)
         if cache is not None:
             cache.close()  # an open database must not cross a fork
-        made_files = _render_all([spec for spec, _ in to_render], templates, stored, formatter, disk, jobs, progress)
+        made_files = _render_all(
+            [spec for spec, _ in to_render], part_values, templates, stored, formatter, disk, jobs, progress
+        )
         for (spec, key), (made, failures, settled) in zip(to_render, made_files):
             problems.extend(failures)
             if made is None:
@@ -221,7 +225,7 @@ def _make_files(
 RENDER_POOL_MIN = 64
 """Fewer files than this to render are rendered in this process."""
 _RENDER_CHUNK = 32
-_work: list[tuple[list[FileSpec], Templates, dict[str, dict[bytes, bytes]], Formatter, _Disk]] = []
+_work: list[tuple[list[FileSpec], dict[int, list[Any]], Templates, dict[str, dict[bytes, bytes]], Formatter, _Disk]] = []
 """What forked workers render from (inherited, never sent)."""
 
 Made = tuple[str | None, list[Diagnostic], tuple[str, bool] | None]
@@ -229,8 +233,45 @@ Made = tuple[str | None, list[Diagnostic], tuple[str, bool] | None]
 without formatting (with whether it was found the same as the file on disk)."""
 
 
+def _part_values(specs: list[FileSpec], keys: Keys | None, cache: Cache | None) -> dict[int, list[Any]]:
+    """The values of the parts of the files to render (by index in ``specs``): from the cache,
+    else made (and kept). A part that fails is left to the file's rendering, which reports it."""
+    found: dict[int, list[Any]] = {}
+    if keys is None or cache is None or not any(spec.parts for spec in specs):
+        return found
+    stored = cache.get_all("part")
+    new: list[tuple[bytes, str, bytes]] = []
+    made = kept = 0
+    for index, spec in enumerate(specs):
+        if not spec.parts:
+            continue
+        values = []
+        for part in spec.parts:
+            key = keys.of_part(spec, part)
+            payload = stored.get(key)
+            if payload is not None:
+                with contextlib.suppress(ValueError, RecursionError):
+                    values.append(json.loads(payload))
+                    kept += 1
+                    continue
+            try:
+                value = part.make()
+            except Exception:  # the file's rendering makes it again and reports the failure
+                break
+            values.append(value)
+            made += 1
+            new.append((key, f"{spec.path} {part.name}", json.dumps(value, ensure_ascii=True).encode("ascii")))
+        else:
+            found[index] = values
+    cache.put_many("part", new)
+    cache.count("part", True, kept)
+    cache.count("part", False, made)
+    return found
+
+
 def _render_all(
     specs: list[FileSpec],
+    part_values: dict[int, list[Any]],
     templates: Templates,
     stored: dict[str, dict[bytes, bytes]],
     formatter: Formatter,
@@ -240,7 +281,7 @@ def _render_all(
 ) -> list[Made]:
     """:func:`_render_some` of every spec, in ``jobs`` forked processes when there are many."""
     if jobs <= 1 or len(specs) < RENDER_POOL_MIN:
-        _work[:] = [(specs, templates, stored, formatter, disk)]
+        _work[:] = [(specs, part_values, templates, stored, formatter, disk)]
         try:
             return _render_some(list(range(len(specs))), progress)
         finally:
@@ -248,7 +289,7 @@ def _render_all(
     from docgen.pipeline import pool
 
     chunks = [list(range(i, min(i + _RENDER_CHUNK, len(specs)))) for i in range(0, len(specs), _RENDER_CHUNK)]
-    _work[:] = [(specs, templates, stored, formatter, disk)]
+    _work[:] = [(specs, part_values, templates, stored, formatter, disk)]
     try:
         results: list[Made] = []
         with pool(jobs) as executor:
@@ -266,12 +307,12 @@ def _render_some(indexes: list[int], progress: Progress | None = None) -> list[M
     settled at once when the cache holds it or the file on disk has the same code."""
     from docgen.render import render_spec
 
-    specs, templates, stored, formatter, disk = _work[0]
+    specs, part_values, templates, stored, formatter, disk = _work[0]
     results: list[Made] = []
     for index in indexes:
         spec = specs[index]
         failures: list[Diagnostic] = []
-        made = render_spec(spec, templates, failures)
+        made = render_spec(spec, templates, failures, part_values.get(index))
         settled: tuple[str, bool] | None = None
         if made is not None and spec.kind == "python":
             text_digest = hashlib.sha256(made.encode("utf-8")).digest()

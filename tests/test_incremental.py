@@ -150,6 +150,8 @@ def test_a_prose_edit_redoes_only_the_files_of_that_page(project: Path) -> None:
     # the resource's client, service, router, memory and tests; the version's OpenAPI document and its app's
     # route table, which are made from every page (rendered again, formatted only when their text changed)
     assert 1 <= rendered <= 7, cache.stats
+    # the version's OpenAPI document is joined again from its parts: only the page's resource's part is made
+    assert cache.stats.misses.get("part") == 1 and cache.stats.hits.get("part", 0) >= 3, cache.stats
     assert cache.stats.misses.get("format", 0) <= rendered
     assert files == reference(project)
     assert any("Fetch the properties" in text for text in files.values())

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from docgen.model import ApiVersion, DocSet
+from docgen.model import ApiVersion, DocSet, Resource, TypeDef
 from docgen.names import version_modules
 from docgen.openapi.operations import JSON, METHODS, OperationBuilder
 from docgen.openapi.schemas import ERROR_SCHEMA, SchemaBuilder
@@ -25,7 +26,17 @@ from docgen.render.examples import ExamplePlanner
 from docgen.render.views import VersionContext
 from docgen.runtime.openapi import combine_documents
 
-__all__ = ["OPENAPI", "combined_document", "document_of", "document_of_version", "dumps", "version_document"]
+__all__ = [
+    "OPENAPI",
+    "combined_document",
+    "document_of",
+    "document_of_version",
+    "dumps",
+    "joined_document",
+    "resource_part",
+    "type_part",
+    "version_document",
+]
 
 OPENAPI = "3.1.0"
 """The OpenAPI version of the documents."""
@@ -35,17 +46,49 @@ Document = dict[str, Any]
 
 def version_document(ctx: VersionContext, planner: ExamplePlanner) -> Document:
     """The document of one API version (paths as its app serves them, at its root)."""
+    resources = [resource_part(ctx, planner, resource) for resource in ctx.version.resources]
+    return joined_document(ctx, resources, [type_part(ctx, typedef) for typedef in ctx.typedefs.values()])
+
+
+ResourcePart = list[list[Any]]
+"""The routes of one resource: ``[path, method, path shape, handler, operation]`` each, the
+operation without its ``operationId`` (made unique across the version when joined)."""
+TypePart = list[Any]
+"""The component of one type: ``[component name, schema]``."""
+
+
+def resource_part(ctx: VersionContext, planner: ExamplePlanner, resource: Resource) -> ResourcePart:
+    """What one resource gives its version's document (cached with its pages: a prose edit
+    of one page makes this part again and the join, not every other part)."""
+    builder = OperationBuilder(SchemaBuilder(ctx), planner)
+    found = []
+    for template, method, operation in builder.routes(resource):
+        handler = operation.pop("operationId")
+        found.append([template.plain(), method, template.shape, handler, operation])
+    return found
+
+
+def type_part(ctx: VersionContext, typedef: TypeDef) -> TypePart:
+    """One type's component (cached with its page)."""
     schemas = SchemaBuilder(ctx)
-    builder = OperationBuilder(schemas, planner)
+    return [schemas.names[typedef.name.lower()], schemas.component(typedef)]
+
+
+def joined_document(ctx: VersionContext, resources: Sequence[ResourcePart], types: Sequence[TypePart]) -> Document:
+    """The version's document from its parts (``resources`` in the version's resource order)."""
     paths: dict[str, dict[str, Any]] = {}
     served: set[tuple[str, str]] = set()
+    ids: set[str] = set()
     # In the order the app includes the routers: of two routes of one method and path shape
     # (operations documented on the same path), the first serves and the other is never reached.
-    for resource in sorted(ctx.version.resources, key=ctx.resource_module):
-        for template, method, operation in builder.routes(resource):
-            if (method, template.shape) not in served:
-                served.add((method, template.shape))
-                paths.setdefault(template.plain(), {})[method] = operation
+    order = sorted(range(len(resources)), key=lambda i: ctx.resource_module(ctx.version.resources[i]))
+    for index in order:
+        for path, method, shape, handler, operation in resources[index]:
+            operation_id = _unique(handler, ids)  # every route takes its name, served or not
+            if (method, shape) in served:
+                continue
+            served.add((method, shape))
+            paths.setdefault(path, {})[method] = {"operationId": operation_id, **operation}
     ordered = {
         path: {method: item[method] for method in METHODS if method in item} for path, item in sorted(paths.items())
     }
@@ -61,12 +104,21 @@ def version_document(ctx: VersionContext, planner: ExamplePlanner) -> Document:
         },
         "paths": ordered,
         "components": {
-            "schemas": schemas.components(),
+            "schemas": dict(sorted((name, schema) for name, schema in types)),
             "responses": _ERRORS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}],
     }
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, index = name, 1
+    while candidate in taken:
+        index += 1
+        candidate = f"{name}_{index}"
+    taken.add(candidate)
+    return candidate
 
 
 _ERRORS = {

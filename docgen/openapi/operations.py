@@ -42,7 +42,6 @@ class OperationBuilder:
         self.schemas = schemas
         self.ctx = schemas.ctx
         self.planner = planner
-        self.ids: set[str] = set()
 
     def routes(self, resource: Resource) -> list[tuple[PathTemplate, str, dict[str, Any]]]:
         """(path template, method, operation object) of every route of the resource's operations."""
@@ -60,7 +59,8 @@ class OperationBuilder:
     def operation(self, resource: Resource, op: Operation, template: PathTemplate, view: RouteView) -> dict[str, Any]:
         """The operation object of one route."""
         examples = [e for e in op.examples if self._sent_here(op, e, template)]
-        result: dict[str, Any] = {"operationId": self._unique(view.handler), "tags": [resource.name]}
+        # the handler's name; made unique across the version when the document is joined
+        result: dict[str, Any] = {"operationId": view.handler, "tags": [resource.name]}
         if op.title.strip():
             result["summary"] = op.title.strip()
         if op.description.strip():
@@ -72,14 +72,6 @@ class OperationBuilder:
             result["requestBody"] = self.request_body(op, examples)
         result["responses"] = self.responses(op, template, examples)
         return result
-
-    def _unique(self, name: str) -> str:
-        candidate, index = name, 1
-        while candidate in self.ids:
-            index += 1
-            candidate = f"{name}_{index}"
-        self.ids.add(candidate)
-        return candidate
 
     def _sent_here(self, op: Operation, example: Example, template: PathTemplate) -> bool:
         if example.request.method.upper() != op.method.upper():

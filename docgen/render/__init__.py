@@ -91,11 +91,18 @@ class Templates:
         return sorted(found.items())
 
 
-def render_spec(spec: FileSpec, templates: Templates, failures: list[Diagnostic]) -> str | None:
+def render_spec(
+    spec: FileSpec, templates: Templates, failures: list[Diagnostic], parts: list[Any] | None = None
+) -> str | None:
     """The text of one planned file, before formatting; None when there is no such file
-    (its view says so) or it cannot be made (an error added to ``failures``)."""
+    (its view says so) or it cannot be made (an error added to ``failures``).
+
+    ``parts``: the values of the file's parts when they are known (else they are made)."""
     try:
-        view = spec.view()
+        if spec.parts:
+            view = spec.view(parts if parts is not None else [part.make() for part in spec.parts])
+        else:
+            view = spec.view()
         if view is None:
             return None
         if spec.kind in ("copy", "document"):

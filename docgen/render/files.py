@@ -280,11 +280,12 @@ class FileViews:
             **self._common(ctx),
         }
 
-    def openapi_document(self, ctx: VersionContext, planner: ExamplePlanner) -> str:
-        """The version's OpenAPI document (JSON text), which its app serves at ``/openapi.json``."""
-        from docgen.openapi import dumps, version_document  # docgen.openapi imports the views
+    def openapi_document(self, ctx: VersionContext, resources: list[Any], types: list[Any]) -> str:
+        """The version's OpenAPI document (JSON text), which its app serves at ``/openapi.json``,
+        joined from its parts (:func:`docgen.openapi.resource_part`, :func:`docgen.openapi.type_part`)."""
+        from docgen.openapi import dumps, joined_document  # docgen.openapi imports the views
 
-        return dumps(version_document(ctx, planner))
+        return dumps(joined_document(ctx, resources, types))
 
     def tests(self, ctx: VersionContext, planner: ExamplePlanner, resource: Resource) -> dict[str, Any] | None:
         """None when no example of the resource is replayed: then there is no tests file."""
