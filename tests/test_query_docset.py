@@ -55,7 +55,7 @@ def test_headers_and_query_options_reach_the_service(tree: Path) -> None:
                 calls.append((query, consistency_level, prefer))
                 return [models.Widget(id="w9", name="Gear")]
 
-            async def widget_report(self, *, path, query=NO_QUERY):
+            async def widget_list_report(self, *, path, query=NO_QUERY):
                 calls.append(query)
                 return []
 
@@ -63,7 +63,7 @@ def test_headers_and_query_options_reach_the_service(tree: Path) -> None:
             found = list(client.widgets.list(count=True, search='"name:gear"', orderby=["name desc", "id"],
                                              consistency_level="eventual", prefer='outlook.timezone="UTC"'))
             assert [w.id for w in found] == ["w9"]
-            assert list(client.widgets.report(start_date_time="2020-01-01T00:00:00Z", limit=2)) == []
+            assert list(client.widgets.list_report(start_date_time="2020-01-01T00:00:00Z", limit=2)) == []
         assert calls[0] == (
             Query(orderby=("name desc", "id"), search='"name:gear"', count=True), "eventual", 'outlook.timezone="UTC"'
         ), calls[0]
@@ -151,8 +151,8 @@ def test_an_upload_sends_its_typed_headers_with_the_given_ones(tree: Path) -> No
             return httpx.Response(204)
 
         with Client("http://t", transport=httpx.MockTransport(answer)) as client:
-            client.widgets.upload(widget_id="w1", body=b"PNG", if_match='"1"', headers={"X-Trace": "a"})
-            client.widgets.upload(widget_id="w1", body=b"PNG")
+            client.widgets.put_picture(widget_id="w1", body=b"PNG", if_match='"1"', headers={"X-Trace": "a"})
+            client.widgets.put_picture(widget_id="w1", body=b"PNG")
         first, second = sent
         assert first.headers["If-Match"] == '"1"' and first.headers["X-Trace"] == "a", first.headers
         assert first.headers["Content-Type"] == "image/png" and first.content == b"PNG"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from docgen import names
+from docgen import names, subjects
 from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
 from docgen.render.examples import BODY_METHODS, downloads, plan_of, served_paths, uploads
 from docgen.render.paths import PathTemplate
@@ -276,19 +276,8 @@ class VersionContext:
         resources = [resource.name for resource in version.resources]
         self.resource_modules = names.module_names(resources)
         self.resource_classes = names.class_names(resources)
-        self.op_names = names.function_names(
-            op.id for resource in version.resources for op in resource.operations
-        )
         self.client_attributes = names.client_attribute_names(resources, self.resource_modules)
-        self.client_methods: dict[str, str] = {}
-        for resource in version.resources:
-            self.client_methods.update(
-                names.client_method_names(
-                    resource.name,
-                    [(op.id, "delta" if is_delta(op) else op.kind) for op in resource.operations],
-                    self.op_names,
-                )
-            )
+        self.client_methods, self.op_names = _method_names(version)
         self._fields: dict[str, dict[str, str]] = {}
         self._operations: dict[int, OperationView] = {}
         self.served = served_paths(version)
@@ -501,7 +490,7 @@ class VersionContext:
         )
         return OperationView(
             name=name,
-            client_name=self.client_methods.get(op.id, name),
+            client_name=self.client_methods[op.id],
             doc=_doc(op.title + ".", op.description) or doc_text(op.id),
             method=repr(op.method.upper()),
             params=params,
@@ -541,6 +530,29 @@ class VersionContext:
 
     def resource_class(self, resource: Resource) -> str:
         return self.resource_classes[resource.name]
+
+
+def _method_names(version: ApiVersion) -> tuple[dict[str, str], dict[str, str]]:
+    """(client method, service method and handler) of each operation id: the method is what
+    the operation does (:func:`docgen.subjects.verb_of`), unique in its resource; the
+    service's, unique in the version, is the resource's name and the method
+    (``user_delete``, ``chart_set_data``)."""
+    navigation = subjects.Navigation(version.types)
+    client: dict[str, str] = {}
+    originals: dict[str, str] = {}
+    for resource in version.resources:
+        wanted = []
+        for op in resource.operations:
+            subject = subjects.subject_of(op, navigation)
+            collection = op.kind == "list" or (op.response_type is not None and is_collection(op.response_type))
+            delta = collection and is_delta(op) and not downloads(op)
+            own = bool(subject.name) and subjects.singular(subject.name).lower() == resource.name.lower()
+            place = f"{0 if own else 1} {op.path.count('/'):03d} {op.method} {op.path}"
+            wanted.append((op.id, subjects.verb_of(op, subject, delta, collection), subject.name, place))
+        client.update(names.client_method_names(wanted))
+        originals.update({op.id: f"{resource.name}-{client[op.id]}" for op in resource.operations})
+    chosen = names.function_names(originals.values())
+    return client, {op_id: chosen[original] for op_id, original in originals.items()}
 
 
 _RUNTIME_TYPES = frozenset(FIELD_TYPES.values()) - {"str"}

@@ -119,7 +119,7 @@ SEEDS: tuple[Seed, ...] = (
 """Entities shown by the documented get and list examples."""
 
 PLANS: dict[str, Plan] = {
-    "add_customers": Plan(
+    "customer_create": Plan(
         (
             Route("/financials/companies/{company_id}/customers", "create", 4),
             Route("/financials/companies/{company_id}/customers/$ref", "reply", 5),
@@ -145,7 +145,7 @@ PLANS: dict[str, Plan] = {
 """How each operation is served: what the store does on each of its documented paths."""
 
 REPLIES: dict[str, tuple[DocumentedReply, ...]] = {
-    "add_customers": (
+    "customer_create": (
         DocumentedReply(
             "/financials/companies/ad7ccef6-d87d-5b75-0586-caaaf14b3a6f/customers",
             {
@@ -214,11 +214,11 @@ REPLIES: dict[str, tuple[DocumentedReply, ...]] = {
 class InMemoryCustomerService(MemoryBase, CustomerService):
     """The customer resource, kept in memory."""
 
-    async def add_customers(
+    async def customer_create(
         self, *, path: str, company_id: str, body: _models.Customer
     ) -> _models.Customer | Reply:
         """Add customers. Add customers by posting to the customers collection."""
-        return self.serve(PLANS["add_customers"], path, to_json(body), REPLIES["add_customers"])
+        return self.serve(PLANS["customer_create"], path, to_json(body), REPLIES["customer_create"])
 
     async def customer_delete(
         self, *, path: str, company_id: str, customer_id: str

@@ -27,14 +27,14 @@ async def _service(request: Request) -> CustomerService:
 
 
 @router.post("/financials/companies/{company_id}/customers", status_code=201)
-async def add_customers(
+async def customer_create(
     request: Request,
     company_id: str,
     body: _models.Customer,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Add customers. Add customers by posting to the customers collection."""
-    result = await service.add_customers(
+    result = await service.customer_create(
         path=route_path(request),
         company_id=company_id,
         body=body,
@@ -43,14 +43,14 @@ async def add_customers(
 
 
 @router.post("/financials/companies/{company_id}/customers/$ref", status_code=201)
-async def add_customers_2(
+async def customer_create_2(
     request: Request,
     company_id: str,
     body: _models.Customer,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Add customers. Add customers by posting to the customers collection."""
-    result = await service.add_customers(
+    result = await service.customer_create(
         path=route_path(request),
         company_id=company_id,
         body=body,

@@ -31,7 +31,7 @@ class CustomerService(abc.ABC):
     """Operations on the customer resource."""
 
     @abc.abstractmethod
-    async def add_customers(
+    async def customer_create(
         self, *, path: str, company_id: str, body: _models.Customer
     ) -> _models.Customer | Reply:
         """Add customers. Add customers by posting to the customers collection."""
