@@ -38,6 +38,7 @@ __all__ = [
     "enum_member_names",
     "example_test_names",
     "function_names",
+    "handler_name",
     "module_names",
     "option_names",
     "package_problem",
@@ -452,8 +453,11 @@ def package_problem(name: str) -> str | None:
     return None
 
 
-_CLIENT_RESERVED = KEYWORDS | {"session", "close", "aclose", "str", "int", "bool", "bytes", "float"}
-"""Names a client method never takes: the session's, and the builtins its annotations use."""
+_CLIENT_RESERVED = KEYWORDS | {"session", "close", "aclose", "store", "serve", "str", "int", "bool", "bytes", "float"}
+"""Names a method never takes: the client's and the in-memory service's own, and the builtins
+their annotations use."""
+_HANDLER_RESERVED = KEYWORDS | TEMPLATE_GLOBALS | {"str", "router"}
+"""Names a router module binds, which its handlers avoid."""
 
 
 def plural(word: str) -> str:
@@ -513,6 +517,14 @@ def client_method_names(operations: Sequence[tuple[str, str, str, str]]) -> dict
             found[key] = candidate
             used.add(candidate)
     return found
+
+
+def handler_name(method: str) -> str:
+    """The router handler of a resource's method: the method's name, with ``_`` appended
+    while a router module binds it (``respond`` -> ``respond_``)."""
+    while method in _HANDLER_RESERVED:
+        method += "_"
+    return method
 
 
 OPTION_RESERVED = KEYWORDS | TEMPLATE_GLOBALS | {

@@ -47,19 +47,22 @@ def test_headers_and_query_options_reach_the_service(tree: Path) -> None:
         from widgets.v1_0.client import Client
         from widgets.v1_0.server.app import create_app
         from widgets.v1_0.server.memory import InMemoryService
+        from widgets.v1_0.server.memory_services.widget import InMemoryWidgetService
 
         calls = []
 
-        class Spy(InMemoryService):
-            async def widget_list(self, *, path, query=NO_QUERY, consistency_level=None, prefer=None):
+        class Spy(InMemoryWidgetService):
+            async def list(self, *, path, query=NO_QUERY, consistency_level=None, prefer=None):
                 calls.append((query, consistency_level, prefer))
                 return [models.Widget(id="w9", name="Gear")]
 
-            async def widget_list_report(self, *, path, query=NO_QUERY):
+            async def list_report(self, *, path, query=NO_QUERY):
                 calls.append(query)
                 return []
 
-        with Client("http://t", transport=SyncASGITransport(create_app(Spy()))) as client:
+        service = InMemoryService()
+        service.widgets = Spy(service.store)
+        with Client("http://t", transport=SyncASGITransport(create_app(service))) as client:
             found = list(client.widgets.list(count=True, search='"name:gear"', orderby=["name desc", "id"],
                                              consistency_level="eventual", prefer='outlook.timezone="UTC"'))
             assert [w.id for w in found] == ["w9"]

@@ -173,8 +173,8 @@ def test_hostile_literals_round_trip(hostile: dict[str, str]) -> None:
 
 
 def test_names_never_shadow_what_generated_modules_use(hostile: dict[str, str]) -> None:
-    router = hostile["financials_api/v1_0/server/routers/route.py"]
-    assert "async def route_path_(" in router and "return respond(result" in router
+    router = hostile["financials_api/v1_0/server/routers/company.py"]
+    assert "async def respond_(" in router and "return respond(result" in router
     assert "respond_: str," in router and "path_value_: str," in router and "result_: str," in router
     client = hostile["financials_api/v1_0/client/__init__.py"]
     assert "self.sessions = _session_.SessionClient(self.session)" in client

@@ -184,10 +184,10 @@ def customers_docset(hostile: bool = False) -> DocSet:
                                {"x": HOSTILE_TEXT}, 200, {"value": HOSTILE_TEXT}),),
                       title=HOSTILE_TEXT),
         )
-    route_ops: tuple[Operation, ...] = ()
-    if hostile:  # names that shadow what the generated modules use: the handler route_path, its parameters
-        route_ops = (
-            operation("respond", "action", "POST", "/routes/{respond}/{path_value}/{result}/path", "route"),
+    if hostile:  # names that shadow what the generated modules use
+        company_ops += (
+            operation("respond", "action", "POST", "/financials/{respond}/{path_value}/{result}/respond",
+                      "company"),
         )
     resources = (
         Resource("company", "microsoft.graph.company", company_ops,
@@ -195,8 +195,6 @@ def customers_docset(hostile: bool = False) -> DocSet:
         Resource("customer", "microsoft.graph.customer", customer_ops,
                  tuple(sorted({op.source.path for op in customer_ops}))),
     )
-    if route_ops:
-        resources += (Resource("route", None, route_ops, tuple(sorted({op.source.path for op in route_ops}))),)
     if hostile:
         session = operation("session-get", "get", "GET", "/sessions/{id}", "session", None,
                             "microsoft.graph.notDocumented")

@@ -60,7 +60,7 @@ class OperationBuilder:
     def operation(self, resource: Resource, op: Operation, template: PathTemplate, view: RouteView) -> dict[str, Any]:
         """The operation object of one route."""
         examples = [e for e in op.examples if self._sent_here(op, e, template)]
-        result: dict[str, Any] = {"operationId": self._unique(view.handler), "tags": [resource.name]}
+        result: dict[str, Any] = {"operationId": self._unique(f"{self.ctx.resource_module(resource)}_{view.handler}"), "tags": [resource.name]}
         if op.title.strip():
             result["summary"] = op.title.strip()
         if op.description.strip():

@@ -237,6 +237,7 @@ class Renderer:
         doc = doc_text(f"the {resource.name} resource")
         return {
             "module": ctx.resource_module(resource),
+            "attribute": ctx.client_attribute(resource),
             "sync_class": f"{stem}Client",
             "async_class": f"Async{stem}Client",
             "service_class": f"{stem}Service",

@@ -22,19 +22,19 @@ router = APIRouter()
 
 async def _service(request: Request) -> CustomerService:
     act_for(request)
-    service: CustomerService = request.app.state.service
+    service: CustomerService = request.app.state.service.customers
     return service
 
 
 @router.post("/financials/companies/{company_id}/customers", status_code=201)
-async def customer_create(
+async def create(
     request: Request,
     company_id: str,
     body: _models.Customer,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Add customers. Add customers by posting to the customers collection."""
-    result = await service.customer_create(
+    result = await service.create(
         path=route_path(request),
         company_id=company_id,
         body=body,
@@ -43,14 +43,14 @@ async def customer_create(
 
 
 @router.post("/financials/companies/{company_id}/customers/$ref", status_code=201)
-async def customer_create_2(
+async def create_2(
     request: Request,
     company_id: str,
     body: _models.Customer,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Add customers. Add customers by posting to the customers collection."""
-    result = await service.customer_create(
+    result = await service.create(
         path=route_path(request),
         company_id=company_id,
         body=body,
@@ -59,14 +59,14 @@ async def customer_create_2(
 
 
 @router.delete("/financials/companies/{company_id}/customers/{customer_id}", status_code=204)
-async def customer_delete(
+async def delete(
     request: Request,
     company_id: str,
     customer_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Delete customer. Delete a customer object."""
-    result = await service.customer_delete(
+    result = await service.delete(
         path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,
@@ -75,14 +75,14 @@ async def customer_delete(
 
 
 @router.get("/financials/companies/{company_id}/customers/{customer_id}", status_code=200)
-async def customer_get(
+async def get(
     request: Request,
     company_id: str,
     customer_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Get customer. Retrieve the properties and relationships of a customer object."""
-    result = await service.customer_get(
+    result = await service.get(
         path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,
@@ -92,13 +92,13 @@ async def customer_get(
 
 
 @router.get("/financials/companies/{company_id}/customers", status_code=200)
-async def customer_list(
+async def list(
     request: Request,
     company_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """List customers. Retrieve a list of customer objects."""
-    result = await service.customer_list(
+    result = await service.list(
         path=route_path(request),
         company_id=company_id,
         query=query_of(request.query_params),
@@ -107,7 +107,7 @@ async def customer_list(
 
 
 @router.patch("/financials/companies/{company_id}/customers/{customer_id}", status_code=200)
-async def customer_update(
+async def update(
     request: Request,
     company_id: str,
     customer_id: str,
@@ -115,7 +115,7 @@ async def customer_update(
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Update customer. Update the properties of a customer object."""
-    result = await service.customer_update(
+    result = await service.update(
         path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,
