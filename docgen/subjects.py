@@ -159,7 +159,8 @@ def subject_of(op: Operation, navigation: Navigation) -> Subject:
     tail = None
     if op.kind not in _CRUD and len(segments) > 1:
         last = segments[-1]
-        if last.call or (last.name and not last.key and not last.cast and not navigation.leads_somewhere(last.name)):
+        bound = last.cast and navigation.lookup(last.name) is None  # /microsoft.graph.decline: no type, an action
+        if last.call or bound or (last.name and not last.key and not last.cast and not navigation.leads_somewhere(last.name)):
             tail = segments.pop()
     name = cast = ""
     for segment in reversed(segments):

@@ -550,7 +550,8 @@ def _method_names(version: ApiVersion) -> tuple[dict[str, str], dict[str, str], 
             collection = op.kind == "list" or (op.response_type is not None and is_collection(op.response_type))
             delta = collection and is_delta(op) and not downloads(op)
             own = bool(subject.name) and subjects.singular(subject.name).lower() == resource.name.lower()
-            place = f"{0 if own else 1} {op.path.count('/'):03d} {op.method} {op.path}"
+            # the operation id only tells apart operations documented twice (same method and path)
+            place = f"{0 if own else 1} {op.path.count('/'):03d} {op.method} {op.path} {op.id}"
             wanted.append((op.id, subjects.verb_of(op, subject, delta, collection), subject.name, place))
         chosen = names.client_method_names(wanted)
         methods.update(chosen)
