@@ -13,7 +13,6 @@ same resource and method.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,7 +21,10 @@ from docgen.model import Operation, TypeDef
 __all__ = ["Navigation", "Segment", "Subject", "element", "resource_of", "singular", "subject_of", "verb_of"]
 
 _CRUD = frozenset({"create", "list", "get", "update", "replace", "delete"})
+_ENTITY = frozenset({"create", "list", "get", "update", "replace"})
+"""Kinds whose body is the entity acted on."""
 _MODIFIERS = ("$ref", "$value", "$count")
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-", re.I)
 _CALL = re.compile(r"^([^(]*)\((.*)\)$", re.S)
 _COLLECTION = re.compile(r"^Collection\((.*)\)$", re.I)
 _NAMESPACE = "microsoft.graph."
@@ -69,8 +71,8 @@ class Segment:
 
 
 def _segment(text: str) -> Segment:
-    if text.startswith(("{", "'", "<")) or ":" in text:
-        return Segment("", key=True)
+    if text.startswith(("{", "'", "<")) or ":" in text or text.lower() == "id" or _GUID.match(text):
+        return Segment("", key=True)  # a placeholder, path addressing, or a literal id written for one
     match = _CALL.match(text)
     if match:
         name, args = match.group(1), match.group(2).strip()
@@ -83,41 +85,42 @@ def _segment(text: str) -> Segment:
 
 
 class Navigation:
-    """The types of one version: by name, and by the properties that lead to them."""
+    """The types of one version: by name, and by the properties that lead from one to another."""
 
     def __init__(self, types: Iterable[TypeDef]) -> None:
         self.by_lower: dict[str, TypeDef] = {}
         for typedef in types:
             self.by_lower.setdefault(typedef.name.lower(), typedef)
-        found: dict[str, Counter[str]] = {}
-        for typedef in sorted(self.by_lower.values(), key=lambda t: t.name):
-            for prop in typedef.properties:
-                target = self.lookup(element(prop.type))
-                if target is not None and (prop.navigation or target.kind == "entity"):
-                    found.setdefault(prop.name.lower(), Counter())[target.name] += 1
-        self.targets = {
-            name: min(counts, key=lambda t: (-counts[t], t)) for name, counts in found.items()
-        }
-        """Property name (lower case) -> the type it leads to (the most common; ties by name)."""
+        self.leading = frozenset(
+            prop.name.lower()
+            for typedef in self.by_lower.values()
+            for prop in typedef.properties
+            if self.lookup(element(prop.type)) is not None
+        )
+        """Names of properties that lead to a documented type (lower case)."""
 
     def lookup(self, odata: str | None) -> TypeDef | None:
         """The documented type of that name (any letter case), unless an enumeration."""
         found = self.by_lower.get(odata.lower()) if odata else None
         return found if found is not None and found.kind != "enum" else None
 
-    def leads_somewhere(self, name: str) -> bool:
-        """Some documented property of that name leads to an entity or a navigated type."""
-        return name.lower() in self.targets
-
-    def type_of(self, segment: str) -> TypeDef | None:
-        """The type a path segment addresses: a property leading there, else the type named so."""
-        target = self.targets.get(segment.lower())
-        if target is not None:
-            return self.lookup(target)
+    def named(self, segment: str) -> TypeDef | None:
+        """The type a segment names by itself: ``users`` -> ``user``, ``me`` -> ``user``."""
         for candidate in (_ALIASES.get(segment.lower()), singular(segment), segment):
             found = self.lookup(_NAMESPACE + candidate) if candidate else None
             if found is not None:
                 return found
+        return None
+
+    def follow(self, typedef: TypeDef | None, segment: str) -> TypeDef | None:
+        """The type the property ``segment`` of ``typedef`` (or of a base type) leads to."""
+        seen: set[str] = set()
+        while typedef is not None and typedef.name.lower() not in seen:
+            seen.add(typedef.name.lower())
+            for prop in typedef.properties:
+                if prop.name.lower() == segment.lower():
+                    return self.lookup(element(prop.type))
+            typedef = self.lookup(typedef.base_type)
         return None
 
     def descends(self, typedef: TypeDef, ancestor: TypeDef) -> bool:
@@ -131,6 +134,21 @@ class Navigation:
             current = self.lookup(current.base_type)
         return False
 
+    def walk(self, segments: list[Segment]) -> list[TypeDef | None]:
+        """The type addressed after each segment: a property of the type before it; where the
+        type before it is unknown, the type the segment names (``users`` -> ``user``); a key
+        keeps its collection's type. A property the type before does not document leads to
+        no known type."""
+        types: list[TypeDef | None] = []
+        current: TypeDef | None = None
+        for segment in segments:
+            if segment.cast:
+                current = self.lookup(segment.name) or current
+            elif not segment.key:
+                current = self.follow(current, segment.name) if current else self.named(segment.name)
+            types.append(current)
+        return types
+
 
 @dataclass(frozen=True, slots=True)
 class Subject:
@@ -138,8 +156,8 @@ class Subject:
 
     name: str
     """The last named segment of the subject (``users``, ``charts``), or empty."""
-    cast: str
-    """A cast ending the subject (``microsoft.graph.x``), or empty."""
+    type: TypeDef | None
+    """The type the subject is, when the path leads to a documented one."""
     tail: Segment | None
     """The action, function or property after the subject, if any."""
     modifier: str
@@ -149,6 +167,25 @@ class Subject:
     not a function of a collection (``/things/export``)."""
 
 
+def _is_tail(op: Operation, segments: list[Segment], types: list[TypeDef | None], navigation: Navigation) -> bool:
+    """The last segment is an action, a function or a property rather than what is acted on."""
+    last, before = segments[-1], segments[-2]
+    if last.call or (last.cast and navigation.lookup(last.name) is None):  # /microsoft.graph.decline: an action
+        return True
+    if last.key or last.cast:
+        return False
+    parent = types[-2]
+    leads = navigation.follow(parent, last.name) is not None if parent else last.name.lower() in navigation.leading
+    if op.kind not in _CRUD:
+        return not leads
+    if leads or navigation.named(last.name) is not None:  # the page says it is a collection, and it may be
+        return False
+    if op.kind == "create":  # POST /items/{id}/createLink: an action on a member
+        return before.key
+    items = navigation.lookup(element(op.response_type))  # GET /widgets/report: a function of widgets
+    return op.kind == "list" and parent is not None and (items is None or navigation.descends(items, parent))
+
+
 def subject_of(op: Operation, navigation: Navigation) -> Subject:
     """Split the operation's path into its subject, its tail and its modifier."""
     segments = [_segment(text) for text in op.path.split("/") if text]
@@ -156,33 +193,30 @@ def subject_of(op: Operation, navigation: Navigation) -> Subject:
     while segments and segments[-1].name.lower() in _MODIFIERS and not segments[-1].key:
         modifier = modifier or segments[-1].name.lower()
         segments.pop()
+    types = navigation.walk(segments)
     tail = None
-    if op.kind not in _CRUD and len(segments) > 1:
-        last = segments[-1]
-        bound = last.cast and navigation.lookup(last.name) is None  # /microsoft.graph.decline: no type, an action
-        if last.call or bound or (last.name and not last.key and not last.cast and not navigation.leads_somewhere(last.name)):
-            tail = segments.pop()
-    name = cast = ""
-    for segment in reversed(segments):
-        if segment.cast and not name and not cast:
-            cast = segment.name
-        elif segment.name and not segment.cast:
-            name = segment.name
-            break
-    return Subject(name, cast, tail, modifier, bool(segments) and segments[-1].key)
+    if len(segments) > 1 and _is_tail(op, segments, types, navigation):
+        tail = segments.pop()
+        types.pop()
+    name = next((s.name for s in reversed(segments) if s.name and not s.cast), "")
+    on_member = bool(segments) and segments[-1].key
+    return Subject(name, types[-1] if types else None, tail, modifier, on_member)
 
 
 def resource_of(op: Operation, navigation: Navigation) -> tuple[str, str | None]:
-    """(resource name, qualified type or None): the subject's type; a documented body type
-    derived from it (a page about one kind of ``deviceConfiguration``) wins; an untyped subject
-    takes the body's type, else is named after its segment."""
+    """(resource name, qualified type or None). Creating, listing, reading, updating or
+    replacing an entity acts on the type its body documents (the request body's for a create,
+    an update or a replace, else the response's annotation); anything else on the type its path leads to, unless the body's type derives
+    from that one (a page about one kind of ``deviceConfiguration``). A path that leads to no
+    documented type takes the body's type, else is named after its last segment."""
     subject = subject_of(op, navigation)
-    addressed = navigation.lookup(subject.cast) if subject.cast else None
-    if addressed is None and subject.name:
-        addressed = navigation.type_of(subject.name)
-    body = navigation.lookup(element(op.response_type)) or navigation.lookup(element(op.request_type))
-    if addressed is None or (body is not None and navigation.descends(body, addressed)):
-        addressed = body or addressed
+    sent, returned = navigation.lookup(element(op.request_type)), navigation.lookup(element(op.response_type))
+    body = (sent or returned) if op.kind in ("create", "update", "replace") else (returned or sent)
+    addressed = subject.type
+    if body is not None and (
+        addressed is None or navigation.descends(body, addressed) or (op.kind in _ENTITY and subject.tail is None)
+    ):
+        addressed = body
     if addressed is not None:
         return addressed.name.rsplit(".", 1)[-1], addressed.name
     if subject.name:
@@ -195,10 +229,10 @@ def verb_of(op: Operation, subject: Subject, delta: bool, collection: bool) -> s
     ``get_content``, ``delete_ref``)."""
     if delta:
         return "delta"
-    if op.kind in _CRUD:
-        return op.kind
     method = op.method.upper()
     tail = subject.tail
+    if tail is None and op.kind in _CRUD:
+        return op.kind
     if tail is None:
         base = "list" if method == "GET" and collection else _METHOD_VERBS.get(method, method.lower())
         if subject.modifier == "$count":
@@ -207,4 +241,5 @@ def verb_of(op: Operation, subject: Subject, delta: bool, collection: bool) -> s
     name = tail.name.rsplit(".", 1)[-1] if tail.name.lower().startswith(_NAMESPACE) else tail.name
     if tail.call or method == "POST" or not subject.on_member:
         return name
-    return f"{_PROPERTY_VERBS.get(method, method.lower())}_{name}"
+    verb = "list" if method == "GET" and collection else _PROPERTY_VERBS.get(method, method.lower())
+    return f"{verb}_{name}"

@@ -56,7 +56,7 @@ def test_headers_and_query_options_reach_the_service(tree: Path) -> None:
                 calls.append((query, consistency_level, prefer))
                 return [models.Widget(id="w9", name="Gear")]
 
-            async def list_report(self, *, path, query=NO_QUERY):
+            async def report(self, *, path, query=NO_QUERY):
                 calls.append(query)
                 return []
 
@@ -66,7 +66,7 @@ def test_headers_and_query_options_reach_the_service(tree: Path) -> None:
             found = list(client.widgets.list(count=True, search='"name:gear"', orderby=["name desc", "id"],
                                              consistency_level="eventual", prefer='outlook.timezone="UTC"'))
             assert [w.id for w in found] == ["w9"]
-            assert list(client.widgets.list_report(start_date_time="2020-01-01T00:00:00Z", limit=2)) == []
+            assert list(client.widgets.report(start_date_time="2020-01-01T00:00:00Z", limit=2)) == []
         assert calls[0] == (
             Query(orderby=("name desc", "id"), search='"name:gear"', count=True), "eventual", 'outlook.timezone="UTC"'
         ), calls[0]

@@ -173,6 +173,7 @@ NAVIGATION = Navigation(
         _type("conversationThread"),
         _type("user", ("events", "Collection(microsoft.graph.event)"), ("calendarView", "Collection(microsoft.graph.event)")),
         _type("event"),
+        _type("workbook", ("worksheets", "Collection(microsoft.graph.workbookWorksheet)")),
         _type("workbookWorksheet", ("charts", "Collection(microsoft.graph.workbookChart)")),
         _type("workbookChart"),
         _type("deviceConfiguration"),
