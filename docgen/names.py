@@ -472,12 +472,13 @@ def plural(word: str) -> str:
 
 def client_attribute_names(resources: Iterable[str], modules: Mapping[str, str]) -> dict[str, str]:
     """The client attribute of each resource: its plural (``client.customers``); a resource
-    whose plural is taken (or reserved) keeps its module name, which is unique."""
+    whose plural is taken, reserved or no identifier (``35e2s``) keeps its module name, which
+    is unique."""
     found: dict[str, str] = {}
     used: set[str] = set()
     for resource in sorted(resources):
         name = snake_case(plural(resource))
-        if not name or name in used or name in _CLIENT_RESERVED or name in modules.values():
+        if not name.isidentifier() or name in used or name in _CLIENT_RESERVED or name in modules.values():
             name = modules[resource]
         found[resource] = name
         used.add(name)

@@ -187,3 +187,9 @@ def test_handlers_escape_what_a_router_module_binds() -> None:
     assert names.handler_name("delete") == "delete"
     assert names.handler_name("respond") == "respond_"
     assert names.handler_name("router") == "router_"
+
+
+def test_a_client_attribute_is_an_identifier_even_for_a_resource_named_by_a_key_like_segment() -> None:
+    modules = names.module_names(["35e2-721a", "user"])
+    found = names.client_attribute_names(["35e2-721a", "user"], modules)
+    assert found == {"35e2-721a": modules["35e2-721a"], "user": "users"} and found["35e2-721a"].isidentifier()
