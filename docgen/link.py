@@ -1,7 +1,7 @@
 """Linking: page models -> one :class:`~docgen.model.DocSet`.
 
 Resolves type names across pages (letter case included), groups operations
-into resources, checks base types and links between pages. Versions are kept
+into resources (by what their paths act on: :mod:`docgen.subjects`), checks base types and links between pages. Versions are kept
 apart: a beta page never satisfies a v1.0 reference.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
 from docgen.model import ApiVersion, DocSet, Operation, PageModel, Resource, TypeDef
+from docgen.subjects import Navigation, resource_of
 
 _BUILTIN = {"microsoft.graph.json"}
 _COLL_RE = re.compile(r"^Collection\((.*)\)$")
@@ -86,25 +87,6 @@ def _merge(defs: list[TypeDef], diags: list[Diagnostic]) -> TypeDef:
     return replace(primary, properties=tuple(props), members=tuple(members), kind=kind)
 
 
-def _element(odata: str | None) -> str | None:
-    if odata is None:
-        return None
-    m = _COLL_RE.match(odata)
-    return m.group(1) if m else odata
-
-
-def _resource_of(op: Operation, types: _Types) -> tuple[str, str | None]:
-    """(resource name, qualified type) for grouping: the page's prefix when it names a type, else the body type."""
-    prefix = op.id.split("-", 1)[0].lower()
-    for candidate in (f"microsoft.graph.{prefix}", _element(op.response_type), _element(op.request_type)):
-        if candidate is None:
-            continue
-        found = types.by_lower.get(candidate.lower())
-        if found is not None and found.kind != "enum":
-            return found.name.rsplit(".", 1)[-1], found.name
-    return prefix, None
-
-
 def _link_types(types: _Types, diags: list[Diagnostic]) -> list[TypeDef]:
     out: list[TypeDef] = []
     for t in types.by_lower.values():
@@ -121,8 +103,8 @@ def _link_types(types: _Types, diags: list[Diagnostic]) -> list[TypeDef]:
     return sorted(out, key=lambda t: t.name)
 
 
-def _link_operation(op: Operation, types: _Types, diags: list[Diagnostic]) -> Operation:
-    resource, _ = _resource_of(op, types)
+def _link_operation(op: Operation, types: _Types, navigation: Navigation, diags: list[Diagnostic]) -> Operation:
+    resource, _ = resource_of(op, navigation)
     req_props = tuple(
         replace(p, type=types.resolve(p.type, p.source, diags) or p.type) for p in op.request_properties
     )
@@ -172,7 +154,8 @@ def link(pages: Sequence[PageModel]) -> DocSet:
         vpages = by_version[name]
         types = _Types((t for p in vpages for t in p.types), diags)
         linked_types = _link_types(types, diags)
-        ops = [_link_operation(op, types, diags) for p in vpages for op in p.operations]
+        navigation = Navigation(types.by_lower.values())
+        ops = [_link_operation(op, types, navigation, diags) for p in vpages for op in p.operations]
         _duplicates(ops, diags)
         groups: dict[str, list[Operation]] = defaultdict(list)
         for op in ops:

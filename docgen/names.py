@@ -40,6 +40,7 @@ __all__ = [
     "identifier_loss",
     "example_test_names",
     "function_names",
+    "handler_name",
     "module_names",
     "option_names",
     "package_problem",
@@ -503,8 +504,11 @@ def package_problem(name: str) -> str | None:
     return None
 
 
-_CRUD = ("create", "list", "get", "update", "replace", "delete")
-_CLIENT_RESERVED = KEYWORDS | {"session", "close", "aclose", "__init__", "__enter__", "__exit__"}
+_CLIENT_RESERVED = KEYWORDS | {"session", "close", "aclose", "store", "serve", "str", "int", "bool", "bytes", "float"}
+"""Names a method never takes: the client's and the in-memory service's own, and the builtins
+their annotations use."""
+_HANDLER_RESERVED = KEYWORDS | TEMPLATE_GLOBALS | {"str", "router"}
+"""Names a router module binds, which its handlers avoid."""
 
 
 def plural(word: str) -> str:
@@ -519,39 +523,60 @@ def plural(word: str) -> str:
 
 def client_attribute_names(resources: Iterable[str], modules: Mapping[str, str]) -> dict[str, str]:
     """The client attribute of each resource: its plural (``client.customers``); a resource
-    whose plural is taken (or reserved) keeps its module name, which is unique."""
+    whose plural is taken, reserved or no identifier (``35e2s``) keeps its module name, which
+    is unique."""
     found: dict[str, str] = {}
     used: set[str] = set()
     for resource in sorted(resources):
         name = snake_case(plural(resource))
-        if not name or name in used or name in _CLIENT_RESERVED or name in modules.values():
+        if not name.isidentifier() or name in used or name in _CLIENT_RESERVED or name in modules.values():
             name = modules[resource]
         found[resource] = name
         used.add(name)
     return found
 
 
-def client_method_names(resource: str, operations: Sequence[tuple[str, str]], unique: Mapping[str, str]) -> dict[str, str]:
-    """The client method of each ``(operation id, kind)`` of one resource.
+def _method_name(verb: str) -> str:
+    name = snake_case(verb) or "call"
+    name = "n" + name if name[0].isdigit() else name
+    while name in _CLIENT_RESERVED:
+        name += "_"
+    return name
 
-    The kind (``get``, ``list``, ``create``...) when the resource has one operation of
-    that kind; else the operation id less the resource's name (``driveitem-copy`` ->
-    ``copy``); where those still collide, ``unique`` (the operation's name in its
-    version: unique, but longer).
+
+def client_method_names(operations: Sequence[tuple[str, str, str, str]]) -> dict[str, str]:
+    """The client method of each ``(key, verb, qualifier, place)`` of one resource.
+
+    The method is what the operation does (``delete``, ``setData`` -> ``set_data``,
+    ``get_content``). Where several operations want one name, the one with the first
+    ``place`` (the caller ranks the resource's own collection first, then shorter paths)
+    keeps it; the others add their ``qualifier`` (the collection they act on:
+    ``list_calendar_view``), and a hash of their ``place`` when that is taken too. Pages'
+    file names play no part.
     """
-    counts: dict[str, int] = {}
-    for _, kind in operations:
-        counts[kind] = counts.get(kind, 0) + 1
-    prefix = resource.lower() + "-"
-    preferred: dict[str, str] = {}
-    for op_id, kind in operations:
-        short = op_id[len(prefix) :] if op_id.lower().startswith(prefix) else op_id
-        name = kind if kind in _CRUD and counts[kind] == 1 else snake_case(short)
-        if not name or not name.isidentifier() or name in _CLIENT_RESERVED or name.startswith("_"):
-            name = unique[op_id]
-        preferred[op_id] = name
-    clashes = {name for name in preferred.values() if list(preferred.values()).count(name) > 1}
-    return {op_id: unique[op_id] if name in clashes else name for op_id, name in preferred.items()}
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for key, verb, qualifier, place in operations:
+        groups.setdefault(_method_name(verb), []).append((place, key, qualifier))
+    found: dict[str, str] = {}
+    used = set(groups)
+    for name, members in sorted(groups.items()):
+        members.sort()
+        found[members[0][1]] = name
+        for place, key, qualifier in members[1:]:
+            candidate, length = _method_name(f"{name}_{qualifier}"), 6
+            while candidate in used:
+                candidate, length = f"{name}_{stable_hash(place, length)}", length + 2
+            found[key] = candidate
+            used.add(candidate)
+    return found
+
+
+def handler_name(method: str) -> str:
+    """The router handler of a resource's method: the method's name, with ``_`` appended
+    while a router module binds it (``respond`` -> ``respond_``)."""
+    while method in _HANDLER_RESERVED:
+        method += "_"
+    return method
 
 
 OPTION_RESERVED = KEYWORDS | TEMPLATE_GLOBALS | {

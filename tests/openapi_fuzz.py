@@ -29,8 +29,8 @@ __all__ = ["fuzz", "reachable_routes"]
 
 
 def reachable_routes(app: Any) -> set[tuple[str, str, str]]:
-    """(path as OpenAPI writes it, method, handler name) of every route of an app that a
-    request can reach: of two routes of one method and path shape, the first one."""
+    """(path as OpenAPI writes it, method, router module and handler name) of every route of an
+    app that a request can reach: of two routes of one method and path shape, the first one."""
     from fastapi.routing import APIRoute
 
     found: dict[tuple[str, str], tuple[str, str, str]] = {}
@@ -39,8 +39,13 @@ def reachable_routes(app: Any) -> set[tuple[str, str, str]]:
             path = route.path.replace(":path}", "}")
             shape = re.sub(r"\{[^{}]*\}", "{}", path).lower()
             for method in sorted(route.methods):
-                found.setdefault((method.lower(), shape), (path, method.lower(), route.endpoint.__name__))
+                found.setdefault((method.lower(), shape), (path, method.lower(), _handler(route.endpoint)))
     return set(found.values())
+
+
+def _handler(endpoint: Any) -> str:
+    """``customer_create``: the router module (its resource) and the handler (its method)."""
+    return f"{endpoint.__module__.rsplit('.', 1)[-1]}_{endpoint.__name__}"
 
 
 def fuzz(app: Any, *, examples: int, every: int = 1, verbose: bool = False, derandomize: bool = True, lenient: bool = False) -> dict[str, Any]:

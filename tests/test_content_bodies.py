@@ -99,19 +99,19 @@ else:
 
 data = bytes(range(256)) * 300 + b"\\x00end"
 with Client(base, token="u1", **sync_options) as client:
-    documented = client.things.download(thing_id="new")  # nothing uploaded: the documented example
+    documented = client.things.get_content(thing_id="new")  # nothing uploaded: the documented example
     assert documented.data == b"The bytes of the content.", documented
-    client.things.upload(thing_id="new", body=data)
-    got = client.things.download(thing_id="new")
+    client.things.put_content(thing_id="new", body=data)
+    got = client.things.get_content(thing_id="new")
     assert got.data == data and got.media_type == "application/octet-stream", (len(got.data), got.content_type)
-    client.things.upload(thing_id="doc", body=io.BytesIO(b"<p>hi</p>"), content_type="text/html",
+    client.things.put_content(thing_id="doc", body=io.BytesIO(b"<p>hi</p>"), content_type="text/html",
                          headers={"Content-Range": "bytes 0-8/9"})
-    html = client.things.download(thing_id="doc")
+    html = client.things.get_content(thing_id="doc")
     assert html.data == b"<p>hi</p>" and html.media_type == "text/html" and html.text == "<p>hi</p>", html
-    moved = client.things.download(thing_id="t2", follow_redirects=False)
+    moved = client.things.get_content(thing_id="t2", follow_redirects=False)
     assert moved.status_code == 302 and moved.headers["location"].startswith("https://downloads.example.com/")
-    client.things.photo_update(thing_id="t7", body=b"\\xff\\xd8 not quite a JPEG")
-    photo = client.things.photo(thing_id="t7")
+    client.things.put_photo(thing_id="t7", body=b"\\xff\\xd8 not quite a JPEG")
+    photo = client.things.get_photo(thing_id="t7")
     assert photo.data == b"\\xff\\xd8 not quite a JPEG" and photo.media_type == "image/jpeg", photo
     csv = client.things.export()
     assert csv.media_type == "text/csv" and csv.text.splitlines()[0] == "Id,Name", csv
@@ -121,8 +121,8 @@ async def run_async():
         yield b"first,"
         yield b"second"
     async with AsyncClient(base, token="u1", **async_options) as aclient:
-        await aclient.things.upload(thing_id="streamed", body=chunks())
-        got = await aclient.things.download(thing_id="streamed")
+        await aclient.things.put_content(thing_id="streamed", body=chunks())
+        got = await aclient.things.get_content(thing_id="streamed")
         assert got.data == b"first,second", got
         async with aclient.session.stream("GET", "/things/new/content") as response:
             streamed = b"".join([part async for part in response.aiter_bytes()])

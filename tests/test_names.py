@@ -155,3 +155,41 @@ def test_many_names_are_unique_and_deterministic() -> None:
     first = names.function_names(originals)
     assert len(set(first.values())) == len(originals)
     assert names.function_names(sorted(originals, reverse=True)) == first
+
+
+def test_client_methods_are_verbs_and_collisions_resolve_by_place_not_by_order() -> None:
+    wanted = [
+        ("user-list", "list", "users", "0 001 GET /users"),
+        ("user-list-calendarview", "list", "calendarView", "1 003 GET /users/{id}/calendarView"),
+        ("user-list-events", "list", "events", "1 003 GET /users/{id}/events"),
+        ("chart-setdata", "setData", "charts", "0 003 POST /charts/{name}/setData"),
+        ("thing-import", "import", "things", "0 003 POST /things/{id}/import"),
+        ("thing-store", "store", "things", "0 003 POST /things/{id}/store"),
+    ]
+    found = names.client_method_names(wanted)
+    assert found == {
+        "user-list": "list",
+        "user-list-calendarview": "list_calendar_view",
+        "user-list-events": "list_events",
+        "chart-setdata": "set_data",
+        "thing-import": "import_",  # a keyword
+        "thing-store": "store_",  # the in-memory service's store
+    }
+    assert names.client_method_names(list(reversed(wanted))) == found
+    twice = names.client_method_names([("a", "delete", "things", "0 002 DELETE /things/{id} a"),
+                                       ("b", "delete", "things", "0 002 DELETE /things/{id} b")])
+    assert twice["a"] == "delete" and twice["b"].startswith("delete_things")
+    thrice = names.client_method_names([(k, "delete", "things", f"0 002 DELETE /things/{{id}} {k}") for k in "abc"])
+    assert len(set(thrice.values())) == 3 and thrice["a"] == "delete"
+
+
+def test_handlers_escape_what_a_router_module_binds() -> None:
+    assert names.handler_name("delete") == "delete"
+    assert names.handler_name("respond") == "respond_"
+    assert names.handler_name("router") == "router_"
+
+
+def test_a_client_attribute_is_an_identifier_even_for_a_resource_named_by_a_key_like_segment() -> None:
+    modules = names.module_names(["35e2-721a", "user"])
+    found = names.client_attribute_names(["35e2-721a", "user"], modules)
+    assert found == {"35e2-721a": modules["35e2-721a"], "user": "users"} and found["35e2-721a"].isidentifier()

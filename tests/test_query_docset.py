@@ -47,19 +47,22 @@ def test_headers_and_query_options_reach_the_service(tree: Path) -> None:
         from widgets.v1_0.client import Client
         from widgets.v1_0.server.app import create_app
         from widgets.v1_0.server.memory import InMemoryService
+        from widgets.v1_0.server.memory_services.widget import InMemoryWidgetService
 
         calls = []
 
-        class Spy(InMemoryService):
-            async def widget_list(self, *, path, query=NO_QUERY, consistency_level=None, prefer=None):
+        class Spy(InMemoryWidgetService):
+            async def list(self, *, path, query=NO_QUERY, consistency_level=None, prefer=None):
                 calls.append((query, consistency_level, prefer))
                 return [models.Widget(id="w9", name="Gear")]
 
-            async def widget_report(self, *, path, query=NO_QUERY):
+            async def report(self, *, path, query=NO_QUERY):
                 calls.append(query)
                 return []
 
-        with Client("http://t", transport=SyncASGITransport(create_app(Spy()))) as client:
+        service = InMemoryService()
+        service.widgets = Spy(service.store)
+        with Client("http://t", transport=SyncASGITransport(create_app(service))) as client:
             found = list(client.widgets.list(count=True, search='"name:gear"', orderby=["name desc", "id"],
                                              consistency_level="eventual", prefer='outlook.timezone="UTC"'))
             assert [w.id for w in found] == ["w9"]
@@ -151,8 +154,8 @@ def test_an_upload_sends_its_typed_headers_with_the_given_ones(tree: Path) -> No
             return httpx.Response(204)
 
         with Client("http://t", transport=httpx.MockTransport(answer)) as client:
-            client.widgets.upload(widget_id="w1", body=b"PNG", if_match='"1"', headers={"X-Trace": "a"})
-            client.widgets.upload(widget_id="w1", body=b"PNG")
+            client.widgets.put_picture(widget_id="w1", body=b"PNG", if_match='"1"', headers={"X-Trace": "a"})
+            client.widgets.put_picture(widget_id="w1", body=b"PNG")
         first, second = sent
         assert first.headers["If-Match"] == '"1"' and first.headers["X-Trace"] == "a", first.headers
         assert first.headers["Content-Type"] == "image/png" and first.content == b"PNG"

@@ -132,15 +132,18 @@ def test_the_service_gets_the_query(api: Any) -> None:
     from financials_api.v1_0.client import Client
     from financials_api.v1_0.server.app import create_app
     from financials_api.v1_0.server.memory import InMemoryService
+    from financials_api.v1_0.server.memory_services.company import InMemoryCompanyService
 
     seen: list[Query] = []
 
-    class Spy(InMemoryService):
-        async def company_list(self, *, path: str, query: Query = Query()) -> list[models.Company]:
+    class Spy(InMemoryCompanyService):
+        async def list(self, *, path: str, query: Query = Query()) -> list[models.Company]:
             seen.append(query)
             return []
 
-    with Client("http://t", transport=SyncASGITransport(create_app(Spy()))) as client:
+    service = InMemoryService()
+    service.companies = Spy(service.store)
+    with Client("http://t", transport=SyncASGITransport(create_app(service))) as client:
         assert list(client.companies.list(top=5, select=["id", "name"], params={"extra": "x"})) == []
     assert seen == [Query(select=("id", "name"), top=5, params={"extra": "x"})]
 

@@ -186,7 +186,7 @@ def customers_docset(hostile: bool = False) -> DocSet:
         )
     if hostile:  # names that shadow what the generated modules use
         company_ops += (
-            operation("respond", "action", "POST", "/financials/{respond}/{path_value}/{result}",
+            operation("respond", "action", "POST", "/financials/{respond}/{path_value}/{result}/respond",
                       "company"),
         )
     resources = (

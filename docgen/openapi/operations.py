@@ -59,8 +59,8 @@ class OperationBuilder:
     def operation(self, resource: Resource, op: Operation, template: PathTemplate, view: RouteView) -> dict[str, Any]:
         """The operation object of one route."""
         examples = [e for e in op.examples if self._sent_here(op, e, template)]
-        # the handler's name; made unique across the version when the document is joined
-        result: dict[str, Any] = {"operationId": view.handler, "tags": [resource.name]}
+        # the route's name; made unique across the version when the document is joined
+        result: dict[str, Any] = {"operationId": f"{self.ctx.resource_module(resource)}_{view.handler}", "tags": [resource.name]}
         if op.title.strip():
             result["summary"] = op.title.strip()
         if op.description.strip():

@@ -196,6 +196,7 @@ class FileViews:
         return {
             "header": header(resource.pages),
             "module": ctx.resource_module(resource),
+            "attribute": ctx.client_attribute(resource),
             "sync_class": f"{stem}Client",
             "async_class": f"Async{stem}Client",
             "service_class": f"{stem}Service",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from docgen import names
+from docgen import names, subjects
 from docgen.model import ApiVersion, Operation, Property, Resource, TypeDef
 from docgen.render.examples import BODY_METHODS, downloads, plan_of, served_paths, uploads
 from docgen.render.paths import PathTemplate
@@ -190,9 +190,10 @@ class OperationView:
     """Everything the client, service, router and in-memory templates print for an operation."""
 
     name: str
-    """Service method and handler name (unique in its version)."""
+    """The method on the service and the in-memory service (unique in its resource: ``get``,
+    ``list``, ``set_data``...)."""
     client_name: str
-    """The client method (unique in its resource: ``get``, ``list``, ``copy``...)."""
+    """The client method: the same name."""
     doc: str
     """Escaped docstring."""
     method: str
@@ -276,19 +277,8 @@ class VersionContext:
         resources = [resource.name for resource in version.resources]
         self.resource_modules = names.module_names(resources)
         self.resource_classes = names.class_names(resources)
-        self.op_names = names.function_names(
-            op.id for resource in version.resources for op in resource.operations
-        )
         self.client_attributes = names.client_attribute_names(resources, self.resource_modules)
-        self.client_methods: dict[str, str] = {}
-        for resource in version.resources:
-            self.client_methods.update(
-                names.client_method_names(
-                    resource.name,
-                    [(op.id, "delta" if is_delta(op) else op.kind) for op in resource.operations],
-                    self.op_names,
-                )
-            )
+        self.methods, self.handlers, self._siblings = _method_names(version)
         self._fields: dict[str, dict[str, str]] = {}
         self._operations: dict[int, OperationView] = {}
         self.served = served_paths(version)
@@ -488,20 +478,21 @@ class VersionContext:
         else:
             kind = "any"
             service_return = "Any"
-        name = self.op_names[op.id]
+        name = self.methods[op.id]
+        handler = self.handlers[op.id]
         templates, extra = self.served.get(op.id, ([template], []))
         params = _union_params(templates)
         service_params = _union_params(templates + extra)
-        routes, via = _routes(name, op, templates, params, set(self.op_names.values()))
+        routes, via = _routes(handler, op, templates, params, self._siblings[op.id])
         taken = [p.name for p in service_params]
         query = _option_views(op, "query", taken)
         headers = _option_views(op, "header", taken + [o.name for o in query])
         routes += tuple(
-            _route_view(f"{name}_{len(routes) + i + 1}_example", op, t, "", client=False) for i, t in enumerate(extra)
+            _route_view(f"{handler}_{len(routes) + i + 1}_example", op, t, "", client=False) for i, t in enumerate(extra)
         )
         return OperationView(
             name=name,
-            client_name=self.client_methods.get(op.id, name),
+            client_name=name,
             doc=_doc(summary_text(op.title, op.description)) or doc_text(op.id),
             method=repr(op.method.upper()),
             params=params,
@@ -541,6 +532,33 @@ class VersionContext:
 
     def resource_class(self, resource: Resource) -> str:
         return self.resource_classes[resource.name]
+
+
+def _method_names(version: ApiVersion) -> tuple[dict[str, str], dict[str, str], dict[str, frozenset[str]]]:
+    """For each operation id: its method (the same on the client, the service and the
+    in-memory service: what the operation does, :func:`docgen.subjects.verb_of`, unique in
+    its resource), its router handler (the method, escaped where a router module binds that
+    name), and the handlers of its resource."""
+    navigation = subjects.Navigation(version.types)
+    methods: dict[str, str] = {}
+    handlers: dict[str, str] = {}
+    siblings: dict[str, frozenset[str]] = {}
+    for resource in version.resources:
+        wanted = []
+        for op in resource.operations:
+            subject = subjects.subject_of(op, navigation)
+            collection = op.kind == "list" or (op.response_type is not None and is_collection(op.response_type))
+            delta = collection and is_delta(op) and not downloads(op)
+            own = bool(subject.name) and subjects.singular(subject.name).lower() == resource.name.lower()
+            # the operation id only tells apart operations documented twice (same method and path)
+            place = f"{0 if own else 1} {op.path.count('/'):03d} {op.method} {op.path} {op.id}"
+            wanted.append((op.id, subjects.verb_of(op, subject, delta, collection), subject.name, place))
+        chosen = names.client_method_names(wanted)
+        methods.update(chosen)
+        handlers.update({op_id: names.handler_name(method) for op_id, method in chosen.items()})
+        group = frozenset(handlers[op.id] for op in resource.operations)
+        siblings.update({op.id: group for op in resource.operations})
+    return methods, handlers, siblings
 
 
 _RUNTIME_TYPES = frozenset(FIELD_TYPES.values()) - {"str"}
@@ -583,7 +601,7 @@ def _union_params(templates: list[PathTemplate]) -> tuple[ParamView, ...]:
 
 
 def _routes(
-    name: str, op: Operation, templates: list[PathTemplate], params: tuple[ParamView, ...], taken: set[str]
+    name: str, op: Operation, templates: list[PathTemplate], params: tuple[ParamView, ...], taken: frozenset[str]
 ) -> tuple[tuple[RouteView, ...], str]:
     """The routes of an operation and, when some paths have the same parameters, the
     annotation of the client's ``via`` keyword that picks one of them."""

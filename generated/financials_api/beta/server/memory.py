@@ -16,14 +16,18 @@ from financials_api.beta.server.memory_services import customer as _customer
 __all__ = ["InMemoryService"]
 
 
-class InMemoryService(
-    _customer.InMemoryCustomerService,
-    Service,
-):
-    """Every operation of API version beta, served from an in-memory store."""
+class InMemoryService(Service):
+    """Every operation of API version beta, served from one in-memory store.
+
+    Replace one resource's service with your own, e.g. a subclass of its in-memory
+    service over the same store: ``service.<resource> = YourService(service.store)``.
+    """
 
     def __init__(self, seed: bool = True) -> None:
         self.store = MemoryStore()
         """The entities, by collection path and id."""
         if seed:
             self.store.load(_customer.SEEDS)
+        super().__init__(
+            customers=_customer.InMemoryCustomerService(self.store),
+        )

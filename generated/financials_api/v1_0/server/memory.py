@@ -17,12 +17,12 @@ from financials_api.v1_0.server.memory_services import customer as _customer
 __all__ = ["InMemoryService"]
 
 
-class InMemoryService(
-    _company.InMemoryCompanyService,
-    _customer.InMemoryCustomerService,
-    Service,
-):
-    """Every operation of API version v1.0, served from an in-memory store."""
+class InMemoryService(Service):
+    """Every operation of API version v1.0, served from one in-memory store.
+
+    Replace one resource's service with your own, e.g. a subclass of its in-memory
+    service over the same store: ``service.<resource> = YourService(service.store)``.
+    """
 
     def __init__(self, seed: bool = True) -> None:
         self.store = MemoryStore()
@@ -30,3 +30,7 @@ class InMemoryService(
         if seed:
             self.store.load(_company.SEEDS)
             self.store.load(_customer.SEEDS)
+        super().__init__(
+            companies=_company.InMemoryCompanyService(self.store),
+            customers=_customer.InMemoryCustomerService(self.store),
+        )

@@ -14,7 +14,14 @@ from collections.abc import Sequence
 
 from financials_api._runtime.query import NO_QUERY, Query
 from financials_api._runtime.server import Reply
-from financials_api._runtime.store import DocumentedReply, MemoryBase, Plan, Route, Seed
+from financials_api._runtime.store import (
+    DocumentedReply,
+    MemoryBase,
+    MemoryStore,
+    Plan,
+    Route,
+    Seed,
+)
 from financials_api.beta import models as _models
 from financials_api.beta.server.services.customer import CustomerService
 
@@ -75,11 +82,11 @@ SEEDS: tuple[Seed, ...] = (
 """Entities shown by the documented get and list examples."""
 
 PLANS: dict[str, Plan] = {
-    "customer_get": Plan(
+    "get": Plan(
         (Route("/financials/companies/{company_id}/customers/{customer_id}", "get", 4),),
         server_times=("lastModifiedDateTime",),
     ),
-    "customer_list": Plan(
+    "list": Plan(
         (Route("/financials/companies/{company_id}/customers", "list", 4),),
         server_times=("lastModifiedDateTime",),
     ),
@@ -93,14 +100,18 @@ REPLIES: dict[str, tuple[DocumentedReply, ...]] = {}
 class InMemoryCustomerService(MemoryBase, CustomerService):
     """The customer resource, kept in memory."""
 
-    async def customer_get(
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+        """The entities, by collection path and id (shared by the version's services)."""
+
+    async def get(
         self, *, path: str, company_id: str, customer_id: str, query: Query = NO_QUERY
     ) -> _models.Customer | Reply:
         """Retrieve the properties and relationships of a customer object."""
-        return self.serve(PLANS["customer_get"], path, None, query=query)
+        return self.serve(PLANS["get"], path, None, query=query)
 
-    async def customer_list(
+    async def list(
         self, *, path: str, company_id: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Customer] | Reply:
         """Retrieve a list of customer objects."""
-        return self.serve(PLANS["customer_list"], path, None, query=query)
+        return self.serve(PLANS["list"], path, None, query=query)

@@ -19,19 +19,19 @@ router = APIRouter(route_class=GuardedRoute)
 
 async def _service(request: Request) -> CustomerService:
     act_for(request)
-    service: CustomerService = request.app.state.service
+    service: CustomerService = request.app.state.service.customers
     return service
 
 
 @router.get("/financials/companies/{company_id}/customers/{customer_id}", status_code=200)
-async def customer_get(
+async def get(
     request: Request,
     company_id: str,
     customer_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Retrieve the properties and relationships of a customer object."""
-    result = await service.customer_get(
+    result = await service.get(
         path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,
@@ -41,13 +41,13 @@ async def customer_get(
 
 
 @router.get("/financials/companies/{company_id}/customers", status_code=200)
-async def customer_list(
+async def list(
     request: Request,
     company_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Retrieve a list of customer objects."""
-    result = await service.customer_list(
+    result = await service.list(
         path=route_path(request),
         company_id=company_id,
         query=query_of(request.query_params),

@@ -28,13 +28,13 @@ class CustomerService(abc.ABC):
     """Operations on the customer resource."""
 
     @abc.abstractmethod
-    async def customer_get(
+    async def get(
         self, *, path: str, company_id: str, customer_id: str, query: Query = NO_QUERY
     ) -> _models.Customer | Reply:
         """Retrieve the properties and relationships of a customer object."""
 
     @abc.abstractmethod
-    async def customer_list(
+    async def list(
         self, *, path: str, company_id: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Customer] | Reply:
         """Retrieve a list of customer objects."""

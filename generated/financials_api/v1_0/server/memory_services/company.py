@@ -14,7 +14,14 @@ from collections.abc import Sequence
 
 from financials_api._runtime.query import NO_QUERY, Query
 from financials_api._runtime.server import Reply
-from financials_api._runtime.store import DocumentedReply, MemoryBase, Plan, Route, Seed
+from financials_api._runtime.store import (
+    DocumentedReply,
+    MemoryBase,
+    MemoryStore,
+    Plan,
+    Route,
+    Seed,
+)
 from financials_api.v1_0 import models as _models
 from financials_api.v1_0.server.services.company import CompanyService
 
@@ -47,10 +54,10 @@ SEEDS: tuple[Seed, ...] = (
 """Entities shown by the documented get and list examples."""
 
 PLANS: dict[str, Plan] = {
-    "company_get": Plan(
+    "get": Plan(
         (Route("/financials/companies/{company_id}", "get", 2),),
     ),
-    "company_list": Plan(
+    "list": Plan(
         (Route("/financials/companies", "list", 2),),
     ),
 }
@@ -63,12 +70,16 @@ REPLIES: dict[str, tuple[DocumentedReply, ...]] = {}
 class InMemoryCompanyService(MemoryBase, CompanyService):
     """The company resource, kept in memory."""
 
-    async def company_get(self, *, path: str, company_id: str) -> _models.Company | Reply:
-        """Retrieve the properties and relationships of a company object."""
-        return self.serve(PLANS["company_get"], path, None)
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+        """The entities, by collection path and id (shared by the version's services)."""
 
-    async def company_list(
+    async def get(self, *, path: str, company_id: str) -> _models.Company | Reply:
+        """Retrieve the properties and relationships of a company object."""
+        return self.serve(PLANS["get"], path, None)
+
+    async def list(
         self, *, path: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Company] | Reply:
         """Retrieve a list of company objects."""
-        return self.serve(PLANS["company_list"], path, None, query=query)
+        return self.serve(PLANS["list"], path, None, query=query)

@@ -18,7 +18,14 @@ from collections.abc import Sequence
 from financials_api._runtime.models import to_json
 from financials_api._runtime.query import NO_QUERY, Query
 from financials_api._runtime.server import Reply
-from financials_api._runtime.store import DocumentedReply, MemoryBase, Plan, Route, Seed
+from financials_api._runtime.store import (
+    DocumentedReply,
+    MemoryBase,
+    MemoryStore,
+    Plan,
+    Route,
+    Seed,
+)
 from financials_api.v1_0 import models as _models
 from financials_api.v1_0.server.services.customer import CustomerService
 
@@ -95,25 +102,25 @@ SEEDS: tuple[Seed, ...] = (
 """Entities shown by the documented get and list examples."""
 
 PLANS: dict[str, Plan] = {
-    "add_customers": Plan(
+    "create": Plan(
         (
             Route("/financials/companies/{company_id}/customers", "create", 4),
             Route("/financials/companies/{company_id}/customers/$ref", "reply", 5),
         ),
         server_times=("lastModifiedDateTime",),
     ),
-    "customer_delete": Plan(
+    "delete": Plan(
         (Route("/financials/companies/{company_id}/customers/{customer_id}", "delete", 4),),
     ),
-    "customer_get": Plan(
+    "get": Plan(
         (Route("/financials/companies/{company_id}/customers/{customer_id}", "get", 4),),
         server_times=("lastModifiedDateTime",),
     ),
-    "customer_list": Plan(
+    "list": Plan(
         (Route("/financials/companies/{company_id}/customers", "list", 4),),
         server_times=("lastModifiedDateTime",),
     ),
-    "customer_update": Plan(
+    "update": Plan(
         (Route("/financials/companies/{company_id}/customers/{customer_id}", "update", 4),),
         server_times=("lastModifiedDateTime",),
     ),
@@ -121,7 +128,7 @@ PLANS: dict[str, Plan] = {
 """How each operation is served: what the store does on each of its documented paths."""
 
 REPLIES: dict[str, tuple[DocumentedReply, ...]] = {
-    "add_customers": (
+    "create": (
         DocumentedReply(
             "/financials/companies/ad7ccef6-d87d-5b75-0586-caaaf14b3a6f/customers",
             {
@@ -190,32 +197,34 @@ REPLIES: dict[str, tuple[DocumentedReply, ...]] = {
 class InMemoryCustomerService(MemoryBase, CustomerService):
     """The customer resource, kept in memory."""
 
-    async def add_customers(
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+        """The entities, by collection path and id (shared by the version's services)."""
+
+    async def create(
         self, *, path: str, company_id: str, body: _models.Customer
     ) -> _models.Customer | Reply:
         """Add customers by posting to the customers collection."""
-        return self.serve(PLANS["add_customers"], path, to_json(body), REPLIES["add_customers"])
+        return self.serve(PLANS["create"], path, to_json(body), REPLIES["create"])
 
-    async def customer_delete(
-        self, *, path: str, company_id: str, customer_id: str
-    ) -> Reply | None:
+    async def delete(self, *, path: str, company_id: str, customer_id: str) -> Reply | None:
         """Delete a customer object."""
-        return self.serve(PLANS["customer_delete"], path, None)
+        return self.serve(PLANS["delete"], path, None)
 
-    async def customer_get(
+    async def get(
         self, *, path: str, company_id: str, customer_id: str, query: Query = NO_QUERY
     ) -> _models.Customer | Reply:
         """Retrieve the properties and relationships of a customer object."""
-        return self.serve(PLANS["customer_get"], path, None, query=query)
+        return self.serve(PLANS["get"], path, None, query=query)
 
-    async def customer_list(
+    async def list(
         self, *, path: str, company_id: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Customer] | Reply:
         """Retrieve a list of customer objects."""
-        return self.serve(PLANS["customer_list"], path, None, query=query)
+        return self.serve(PLANS["list"], path, None, query=query)
 
-    async def customer_update(
+    async def update(
         self, *, path: str, company_id: str, customer_id: str, body: _models.Customer
     ) -> _models.Customer | Reply:
         """Update the properties of a customer object."""
-        return self.serve(PLANS["customer_update"], path, to_json(body))
+        return self.serve(PLANS["update"], path, to_json(body))

@@ -19,18 +19,18 @@ router = APIRouter(route_class=GuardedRoute)
 
 async def _service(request: Request) -> CompanyService:
     act_for(request)
-    service: CompanyService = request.app.state.service
+    service: CompanyService = request.app.state.service.companies
     return service
 
 
 @router.get("/financials/companies/{company_id}", status_code=200)
-async def company_get(
+async def get(
     request: Request,
     company_id: str,
     service: CompanyService = Depends(_service),
 ) -> Response:
     """Retrieve the properties and relationships of a company object."""
-    result = await service.company_get(
+    result = await service.get(
         path=route_path(request),
         company_id=company_id,
     )
@@ -38,12 +38,12 @@ async def company_get(
 
 
 @router.get("/financials/companies", status_code=200)
-async def company_list(
+async def list(
     request: Request,
     service: CompanyService = Depends(_service),
 ) -> Response:
     """Retrieve a list of company objects."""
-    result = await service.company_list(
+    result = await service.list(
         path=route_path(request),
         query=query_of(request.query_params),
     )

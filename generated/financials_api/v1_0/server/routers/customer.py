@@ -23,19 +23,19 @@ router = APIRouter(route_class=GuardedRoute)
 
 async def _service(request: Request) -> CustomerService:
     act_for(request)
-    service: CustomerService = request.app.state.service
+    service: CustomerService = request.app.state.service.customers
     return service
 
 
 @router.post("/financials/companies/{company_id}/customers", status_code=201)
-async def add_customers(
+async def create(
     request: Request,
     company_id: str,
     body: _models.Customer,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Add customers by posting to the customers collection."""
-    result = await service.add_customers(
+    result = await service.create(
         path=route_path(request),
         company_id=company_id,
         body=body,
@@ -44,14 +44,14 @@ async def add_customers(
 
 
 @router.post("/financials/companies/{company_id}/customers/$ref", status_code=201)
-async def add_customers_2(
+async def create_2(
     request: Request,
     company_id: str,
     body: _models.Customer,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Add customers by posting to the customers collection."""
-    result = await service.add_customers(
+    result = await service.create(
         path=route_path(request),
         company_id=company_id,
         body=body,
@@ -60,14 +60,14 @@ async def add_customers_2(
 
 
 @router.delete("/financials/companies/{company_id}/customers/{customer_id}", status_code=204)
-async def customer_delete(
+async def delete(
     request: Request,
     company_id: str,
     customer_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Delete a customer object."""
-    result = await service.customer_delete(
+    result = await service.delete(
         path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,
@@ -76,14 +76,14 @@ async def customer_delete(
 
 
 @router.get("/financials/companies/{company_id}/customers/{customer_id}", status_code=200)
-async def customer_get(
+async def get(
     request: Request,
     company_id: str,
     customer_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Retrieve the properties and relationships of a customer object."""
-    result = await service.customer_get(
+    result = await service.get(
         path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,
@@ -93,13 +93,13 @@ async def customer_get(
 
 
 @router.get("/financials/companies/{company_id}/customers", status_code=200)
-async def customer_list(
+async def list(
     request: Request,
     company_id: str,
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Retrieve a list of customer objects."""
-    result = await service.customer_list(
+    result = await service.list(
         path=route_path(request),
         company_id=company_id,
         query=query_of(request.query_params),
@@ -108,7 +108,7 @@ async def customer_list(
 
 
 @router.patch("/financials/companies/{company_id}/customers/{customer_id}", status_code=200)
-async def customer_update(
+async def update(
     request: Request,
     company_id: str,
     customer_id: str,
@@ -116,7 +116,7 @@ async def customer_update(
     service: CustomerService = Depends(_service),
 ) -> Response:
     """Update the properties of a customer object."""
-    result = await service.customer_update(
+    result = await service.update(
         path=route_path(request),
         company_id=company_id,
         customer_id=customer_id,

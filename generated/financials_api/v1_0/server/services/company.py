@@ -28,11 +28,11 @@ class CompanyService(abc.ABC):
     """Operations on the company resource."""
 
     @abc.abstractmethod
-    async def company_get(self, *, path: str, company_id: str) -> _models.Company | Reply:
+    async def get(self, *, path: str, company_id: str) -> _models.Company | Reply:
         """Retrieve the properties and relationships of a company object."""
 
     @abc.abstractmethod
-    async def company_list(
+    async def list(
         self, *, path: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Company] | Reply:
         """Retrieve a list of company objects."""

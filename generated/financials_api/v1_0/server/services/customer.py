@@ -31,31 +31,29 @@ class CustomerService(abc.ABC):
     """Operations on the customer resource."""
 
     @abc.abstractmethod
-    async def add_customers(
+    async def create(
         self, *, path: str, company_id: str, body: _models.Customer
     ) -> _models.Customer | Reply:
         """Add customers by posting to the customers collection."""
 
     @abc.abstractmethod
-    async def customer_delete(
-        self, *, path: str, company_id: str, customer_id: str
-    ) -> Reply | None:
+    async def delete(self, *, path: str, company_id: str, customer_id: str) -> Reply | None:
         """Delete a customer object."""
 
     @abc.abstractmethod
-    async def customer_get(
+    async def get(
         self, *, path: str, company_id: str, customer_id: str, query: Query = NO_QUERY
     ) -> _models.Customer | Reply:
         """Retrieve the properties and relationships of a customer object."""
 
     @abc.abstractmethod
-    async def customer_list(
+    async def list(
         self, *, path: str, company_id: str, query: Query = NO_QUERY
     ) -> Sequence[_models.Customer] | Reply:
         """Retrieve a list of customer objects."""
 
     @abc.abstractmethod
-    async def customer_update(
+    async def update(
         self, *, path: str, company_id: str, customer_id: str, body: _models.Customer
     ) -> _models.Customer | Reply:
         """Update the properties of a customer object."""
