@@ -879,9 +879,27 @@ def unified_diff(path: str, old: bytes | None, new: bytes | None, prefix: str = 
     out = []
     before = f"a/{prefix}{path}" if old is not None else "/dev/null"
     after = f"b/{prefix}{path}" if new is not None else "/dev/null"
-    for line in difflib.unified_diff(_lines(old), _lines(new), before, after):
+    a, b = _lines(old), _lines(new)
+    # the lines both sides begin and end with are left to difflib only as context: a large
+    # document (a version's OpenAPI JSON) with one change is then diffed in a few lines
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    start = max(0, head - _CONTEXT)
+    cut = max(0, tail - _CONTEXT)
+    for line in difflib.unified_diff(a[start : len(a) - cut], b[start : len(b) - cut], before, after, n=_CONTEXT):
+        if start and line.startswith("@@ "):
+            line = _HUNK.sub(lambda m: f"{m[1]}{int(m[2]) + start}", line)
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+_CONTEXT = 3
+"""Lines of context around each change (difflib's and git's default)."""
+_HUNK = re.compile(r"([-+])(\d+)")
 
 
 def check_tree(

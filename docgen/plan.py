@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from docgen.config import Config
 from docgen.diagnostics import Diagnostic, SourceSpan, diag
@@ -27,6 +27,9 @@ from docgen.render.examples import ExamplePlanner, route_key
 from docgen.render.files import RUNTIME_MODULES, FileViews, runtime_text
 from docgen.render.text import header
 from docgen.render.views import VersionContext
+
+if TYPE_CHECKING:
+    from docgen.openapi.schemas import SchemaBuilder
 
 __all__ = ["FileKind", "FileSpec", "Inputs", "PartSpec", "plan_files"]
 
@@ -96,6 +99,12 @@ class _Version:
     def __init__(self, package: str, version: ApiVersion, module: str) -> None:
         self.ctx = VersionContext(package, version, module)
         self.span = _first_page(version)
+
+    @functools.cached_property
+    def schemas(self) -> SchemaBuilder:
+        from docgen.openapi.schemas import SchemaBuilder  # docgen.openapi imports the views
+
+        return SchemaBuilder(self.ctx)
 
     @functools.cached_property
     def planner(self) -> ExamplePlanner:
@@ -220,7 +229,7 @@ def _openapi_document(
         PartSpec(
             f"resource {resource.name}",
             Inputs(pages=_replayed(resource, sharing), interface=name, routes=name),
-            functools.partial(lambda r: openapi.resource_part(ctx, v.planner, r), resource),
+            functools.partial(lambda r: openapi.resource_part(v.schemas, v.planner, r), resource),
         )
         for resource in ctx.version.resources
     )
@@ -228,7 +237,7 @@ def _openapi_document(
         PartSpec(
             f"type {typedef.name}",
             Inputs(pages=_type_pages(ctx, typedef), interface=name),
-            functools.partial(openapi.type_part, ctx, typedef),
+            functools.partial(lambda t: openapi.type_part(v.schemas, t), typedef),
         )
         for typedef in ctx.typedefs.values()
     )

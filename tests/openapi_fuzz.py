@@ -22,6 +22,7 @@ from collections import Counter
 from typing import Any
 
 import schemathesis
+from schemathesis import GenerationMode
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import ignored_auth, positive_data_acceptance
 
@@ -48,14 +49,26 @@ def _handler(endpoint: Any) -> str:
     return f"{endpoint.__module__.rsplit('.', 1)[-1]}_{endpoint.__name__}"
 
 
-def fuzz(app: Any, *, examples: int, every: int = 1, verbose: bool = False, derandomize: bool = True, lenient: bool = False) -> dict[str, Any]:
+def fuzz(
+    app: Any,
+    *,
+    examples: int,
+    every: int = 1,
+    verbose: bool = False,
+    derandomize: bool = True,
+    lenient: bool = False,
+    negative: bool = False,
+) -> dict[str, Any]:
     """Run every ``every``-th operation of the app's ``/openapi.json`` with up to ``examples``
-    generated cases each; the statuses seen, and each failing operation with its failures."""
+    generated cases each (with ``negative``, also as many cases of data the document does not
+    allow, checked by Schemathesis' negative-data checks too); the statuses seen, and each
+    failing operation with its failures."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()][::every]
     statuses: Counter[int] = Counter()
     failures: dict[str, list[str]] = {}
-    for operation in operations:
+    modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE] if negative else [GenerationMode.POSITIVE]
+    for operation, mode in ((operation, mode) for operation in operations for mode in modes):
 
         @settings(
             max_examples=examples,
@@ -65,7 +78,7 @@ def fuzz(app: Any, *, examples: int, every: int = 1, verbose: bool = False, dera
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        @given(operation.as_strategy())
+        @given(operation.as_strategy(generation_mode=mode))
         def run(case: Any) -> None:
             response = case.call()
             statuses[response.status_code] += 1
@@ -77,7 +90,7 @@ def fuzz(app: Any, *, examples: int, every: int = 1, verbose: bool = False, dera
             raise
         except BaseException as error:  # Schemathesis reports failures as an exception group
             text = str(error)
-            failures[operation.label] = sorted(set(re.findall(r"- (ST\d+ [^\n]+)", text))) or [text[:500]]
+            failures[f"{operation.label} ({mode.value})"] = sorted(set(re.findall(r"- (ST\d+ [^\n]+)", text))) or [text[:500]]
             if verbose:
                 print(text[:4000], file=sys.stderr)
     return {
@@ -94,9 +107,13 @@ def main() -> int:
     parser.add_argument("module", help="module whose `app` to test (e.g. graph.v1_0.server.app)")
     parser.add_argument("--examples", type=int, default=5)
     parser.add_argument("--every", type=int, default=1)
+    parser.add_argument("--negative", action="store_true", help="also data the document does not allow")
     args = parser.parse_args()
     sys.path.insert(0, ".")
-    report = fuzz(importlib.import_module(args.module).app, examples=args.examples, every=args.every)
+    report = fuzz(importlib.import_module(args.module).app, examples=args.examples, every=args.every, negative=args.negative)
+    import resource
+
+    report["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     json.dump(report, sys.stdout, indent=1)
     return 0
 

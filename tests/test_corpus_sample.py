@@ -107,6 +107,22 @@ def test_sample_openapi_documents_are_valid_and_served(sample_out: Path) -> None
     assert any(path.startswith("/beta/") for path in combined["paths"])
 
 
+def test_sample_schemathesis_with_negative_data_finds_no_server_error(sample_out: Path) -> None:
+    """Every fifth operation of every version, with data the document allows and data it does
+    not (Schemathesis' negative-data checks on): no server error, and the server's memory
+    stays under 500 MB."""
+    import json
+
+    fuzz = ROOT / "tests" / "openapi_fuzz.py"
+    result = run(sys.executable, str(fuzz), "graph.app", "--examples", "3", "--every", "5", "--negative", cwd=sample_out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    print(f"\nsample schemathesis, negative data too: {report['operations']} operations, {report['cases']} cases, {report['statuses']}, peak {report['peak_rss_mb']:.0f} MB")
+    assert report["operations"] > 60 and report["cases"] > 300
+    assert report["server_errors"] == 0
+    assert report["peak_rss_mb"] < 500
+
+
 def test_sample_schemathesis_finds_no_server_error(sample_out: Path) -> None:
     """Every third operation of every version, three generated cases each, against the
     in-memory app of every version (about 30 s)."""

@@ -46,8 +46,9 @@ Document = dict[str, Any]
 
 def version_document(ctx: VersionContext, planner: ExamplePlanner) -> Document:
     """The document of one API version (paths as its app serves them, at its root)."""
-    resources = [resource_part(ctx, planner, resource) for resource in ctx.version.resources]
-    return joined_document(ctx, resources, [type_part(ctx, typedef) for typedef in ctx.typedefs.values()])
+    schemas = SchemaBuilder(ctx)
+    resources = [resource_part(schemas, planner, resource) for resource in ctx.version.resources]
+    return joined_document(ctx, resources, [type_part(schemas, typedef) for typedef in ctx.typedefs.values()])
 
 
 ResourcePart = list[list[Any]]
@@ -57,10 +58,10 @@ TypePart = list[Any]
 """The component of one type: ``[component name, schema]``."""
 
 
-def resource_part(ctx: VersionContext, planner: ExamplePlanner, resource: Resource) -> ResourcePart:
+def resource_part(schemas: SchemaBuilder, planner: ExamplePlanner, resource: Resource) -> ResourcePart:
     """What one resource gives its version's document (cached with its pages: a prose edit
     of one page makes this part again and the join, not every other part)."""
-    builder = OperationBuilder(SchemaBuilder(ctx), planner)
+    builder = OperationBuilder(schemas, planner)
     found = []
     for template, method, operation in builder.routes(resource):
         handler = operation.pop("operationId")
@@ -68,9 +69,8 @@ def resource_part(ctx: VersionContext, planner: ExamplePlanner, resource: Resour
     return found
 
 
-def type_part(ctx: VersionContext, typedef: TypeDef) -> TypePart:
+def type_part(schemas: SchemaBuilder, typedef: TypeDef) -> TypePart:
     """One type's component (cached with its page)."""
-    schemas = SchemaBuilder(ctx)
     return [schemas.names[typedef.name.lower()], schemas.component(typedef)]
 
 
