@@ -205,7 +205,7 @@ def test_hostile_path_arguments_stay_where_the_docs_put_them(tree: Path) -> None
         with Client("http://t/v1.0", transport=httpx.MockTransport(answer)) as client:
             client.things.get(thing_id="..")
             client.things.get(thing_id=".", user_id="..")
-            client.things.content(thing_id="..")
+            client.things.get_content(thing_id="..")
             list(client.things.archive(thing_id="..", user_id="."))
             list(client.things.archive(item_path="/a/../../b/./c", text="../x"))
             list(client.things.archive(item_path="..", text="'"))
@@ -228,7 +228,7 @@ def test_hostile_path_arguments_stay_where_the_docs_put_them(tree: Path) -> None
             async with AsyncClient("http://t/v1.0", transport=httpx.MockTransport(answer)) as client:
                 await client.things.get(thing_id="..")
                 await client.things.get(thing_id=".", user_id="..")
-                await client.things.content(thing_id="..")
+                await client.things.get_content(thing_id="..")
                 [i async for i in client.things.archive(thing_id="..", user_id=".")]
                 [i async for i in client.things.archive(item_path="/a/../../b/./c", text="../x")]
                 [i async for i in client.things.archive(item_path="..", text="'")]

@@ -180,11 +180,11 @@ def test_an_upload_to_a_dot_segment_stays_under_its_collection(tree: Path) -> No
             return httpx.Response(204)
 
         with Client("http://t/v1.0", transport=httpx.MockTransport(answer)) as client:
-            client.widgets.upload(widget_id="..", body=b"PNG")
+            client.widgets.put_picture(widget_id="..", body=b"PNG")
 
         async def run():
             async with AsyncClient("http://t/v1.0", transport=httpx.MockTransport(answer)) as client:
-                await client.widgets.upload(widget_id=".", body=b"PNG")
+                await client.widgets.put_picture(widget_id=".", body=b"PNG")
 
         anyio.run(run)
         assert sent == ["/v1.0/widgets/%2E%2E/picture", "/v1.0/widgets/%2E/picture"], sent
