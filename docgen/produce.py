@@ -27,7 +27,7 @@ import json
 import os
 import stat as stat_module
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +71,9 @@ class Outcome:
     _files: Callable[[], Outcome]
     _cached: dict[str, str] | None = None
     same: frozenset[str] = frozenset()
+    sources: dict[str, str] = field(default_factory=dict)
+    """Where the cache holds each file's text: the ``format`` key (hex); empty when the text
+    is the file on disk."""
     """Files the output folder already holds byte for byte, known by their recorded status
     (so that writing and comparing need not read them); filled with :attr:`files`."""
 
@@ -127,10 +130,11 @@ class _Disk:
 
 @dataclass(slots=True)
 class _Made:
-    """The files of a run: text, and the digest of the text each was formatted from."""
+    """The files of a run: their texts, and where the cache holds each text (the key of its
+    ``format`` entry; empty for a text that is the file on disk)."""
 
     texts: dict[str, str]
-    rendered: dict[str, bytes]
+    sources: dict[str, bytes]
 
 
 def _make_files(
@@ -157,6 +161,7 @@ def _make_files(
     new_render: list[tuple[bytes, str, bytes]] = []
     new_format: list[tuple[bytes, str, bytes]] = []
     new_same: list[tuple[bytes, str, bytes]] = []
+    from_disk: set[str] = set()
     todo: dict[str, str] = {}
     if progress is not None:
         progress.task("render", len(specs))
@@ -168,9 +173,11 @@ def _make_files(
             if known == b"":  # this spec makes no file
                 continue
             if known is not None:
-                text = _formatted(stored, formatter, known, disk, spec.path, spec.kind == "python")
-                if text is not None:
-                    texts[spec.path], rendered[spec.path] = text, known
+                found = _formatted(stored, formatter, known, disk, spec.path, spec.kind == "python")
+                if found is not None:
+                    texts[spec.path], rendered[spec.path] = found[0], known
+                    if found[1]:
+                        from_disk.add(spec.path)
                     _tick(progress)
                     continue
             to_render.append((spec, key))
@@ -199,6 +206,7 @@ def _make_files(
             else:
                 texts[spec.path] = settled[0]
                 if settled[1]:
+                    from_disk.add(spec.path)
                     new_same.append((_same_key(formatter, text_digest, settled[0]), spec.path, b"1"))
     if todo:
         if progress is not None:
@@ -219,7 +227,13 @@ def _make_files(
             cache.count("render", True, len(specs) - len(new_render))
             cache.count("render", False, len(new_render))
             cache.count("format", False, len(todo))
-    return _Made(dict(sorted(texts.items())), rendered)
+    kinds = {spec.path: spec.kind for spec in specs}
+    sources = {
+        path: b"" if path in from_disk else _format_key(formatter if kinds[path] == "python" else None, digest_)
+        for path, digest_ in rendered.items()
+        if path in texts
+    }
+    return _Made(dict(sorted(texts.items())), sources)
 
 
 RENDER_POOL_MIN = 64
@@ -318,7 +332,7 @@ def _render_some(indexes: list[int], progress: Progress | None = None) -> list[M
             text_digest = hashlib.sha256(made.encode("utf-8")).digest()
             known = _formatted(stored, formatter, text_digest, disk, spec.path, True)
             if known is not None:
-                settled = (known, False)
+                settled = known
             else:
                 on_disk = disk.text(spec.path)
                 if on_disk is not None and same_code(made, on_disk):
@@ -344,7 +358,7 @@ def _same_key(formatter: Formatter, text_digest: bytes, on_disk: str) -> bytes:
 
 def _formatted(
     stored: dict[str, dict[bytes, bytes]], formatter: Formatter, text_digest: bytes, disk: _Disk, path: str, python: bool
-) -> str | None:
+) -> tuple[str, bool] | None:
     """The file for a rendered text without rendering or formatting it: the formatter's
     output (for Python; else the text itself) as the cache holds it, or the file on disk
     when a run here found it holds that text's code and comments."""
@@ -353,11 +367,11 @@ def _formatted(
         with contextlib.suppress(UnicodeDecodeError):
             text = payload[32:].decode("utf-8")
             if hashlib.sha256(payload[32:]).digest() == payload[:32]:
-                return text
+                return text, False
     if python and stored["same"]:
         on_disk = disk.text(path)
         if on_disk is not None and _same_key(formatter, text_digest, on_disk) in stored["same"]:
-            return on_disk
+            return on_disk, True
     return None
 
 
@@ -389,6 +403,11 @@ def _layout_kept(
     return kept, frozenset(same)
 
 
+def _sources(made: _Made, files: dict[str, str]) -> dict[str, str]:
+    """Where the cache holds each file's text (hex), empty for a file whose text is on disk."""
+    return {path: made.sources[path].hex() if text is made.texts[path] else "" for path, text in files.items()}
+
+
 # --------------------------------------------------------------------- the run
 
 
@@ -401,7 +420,7 @@ def _is_run_entry(value: object) -> bool:
         and all(isinstance(d, Diagnostic) for d in diagnostics)
         and isinstance(count, int)
         and isinstance(listing, tuple)
-        and all(isinstance(item, tuple) and len(item) == 2 and all(isinstance(p, str) for p in item) for item in listing)
+        and all(isinstance(item, tuple) and len(item) == 3 and all(isinstance(p, str) for p in item) for item in listing)
     )
 
 
@@ -435,18 +454,47 @@ def produce(
         entry = None if payload is None else loads_checked(payload, _is_run_entry)
         if entry is not None:
             diagnostics, count, listing = entry
-            manifest = manifest_of(dict(listing), formatter.name)
+            manifest = manifest_of({path: sha for path, sha, _ in listing}, formatter.name)
 
             def again() -> Outcome:
-                return _full(read, keys, config, formatter, jobs, cache, progress, timings)[0]
+                found = _stored(listing, cache, config.out, formatter)
+                if found is None:
+                    return _full(read, keys, config, formatter, jobs, cache, progress, timings)[0]
+                files, same = found
+                kept: Outcome = Outcome(read.root, count, diagnostics, manifest, lambda: kept, files, same)
+                return kept
 
             return Outcome(read.root, count, diagnostics, manifest, again)
     outcome, ok = _full(read, keys, config, formatter, jobs, cache, progress, timings)
     if key is not None and ok:
-        listing = tuple((path, _sha(text.encode("utf-8"))) for path, text in outcome.files.items())
+        listing = tuple((path, _sha(text.encode("utf-8")), outcome.sources[path]) for path, text in outcome.files.items())
         with stage("cache"):
             cache.put("run", key, "run", dumps((outcome.diagnostics, outcome.count, listing)))  # type: ignore[union-attr]
     return outcome
+
+
+def _stored(
+    listing: tuple[tuple[str, str, str], ...], cache: Cache, out: Path, formatter: Formatter
+) -> tuple[dict[str, str], frozenset[str]] | None:
+    """The files of a run found in the cache, by their texts' ``format`` keys (or, for a file
+    whose text is the one on disk, from the disk), each checked against its digest; None when
+    one is missing. Also the files the output folder holds byte for byte."""
+    shas = disk_digests(out, [path for path, _, _ in listing], cache)
+    disk = _Disk(out, formatter)
+    files: dict[str, str] = {}
+    for path, sha, source in listing:
+        text: str | None = None
+        if source:
+            payload = cache.get("format", bytes.fromhex(source))
+            if payload is not None and hashlib.sha256(payload[32:]).hexdigest() == sha:
+                with contextlib.suppress(UnicodeDecodeError):
+                    text = payload[32:].decode("utf-8")
+        elif shas.get(path, b"").hex() == sha:
+            text = disk.text(path)
+        if text is None:
+            return None
+        files[path] = text
+    return files, frozenset(path for path, sha, _ in listing if shas.get(path, b"").hex() == sha)
 
 
 def _full(
@@ -486,7 +534,7 @@ def _full(
         gc.unfreeze()
     manifest = manifest_of({path: _sha(text.encode("utf-8")) for path, text in files.items()}, formatter.name)
     diagnostics = tuple(sorted(docset.diagnostics + replayed + tuple(problems), key=Diagnostic.sort_key))
-    outcome = Outcome(loaded.root, loaded.count, diagnostics, manifest, lambda: outcome, files, same)
+    outcome = Outcome(loaded.root, loaded.count, diagnostics, manifest, lambda: outcome, files, same, _sources(made, files))
     return outcome, not problems
 
 

@@ -157,6 +157,19 @@ def test_a_prose_edit_redoes_only_the_files_of_that_page(project: Path) -> None:
     assert any("Fetch the properties" in text for text in files.values())
 
 
+def test_generate_after_the_hooks_check_takes_the_files_from_the_cache(project: Path) -> None:
+    """The pre-commit hook runs check (which fails) and then generate: generate finds the run
+    check made and takes its files' texts from the cache, parsing and rendering nothing."""
+    page = project / "specs/v1.0/api/customer-get.md"
+    edit(page, 'description: "Retrieve the properties', 'description: "Fetch the properties')
+    files, _ = incremental(project)  # the hook's check: it makes the files (and finds them changed)
+    again, cache = incremental(project)  # then generate
+    assert again == files == reference(project)
+    assert cache.stats.hits.get("run") == 1
+    assert not cache.stats.hits.get("page") and not cache.stats.misses.get("page"), cache.stats
+    assert not cache.stats.misses.get("render") and not cache.stats.misses.get("format"), cache.stats
+
+
 def test_generate_after_an_edit_writes_only_changed_files(project: Path) -> None:
     out = project / "generated"
     before = {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
