@@ -144,3 +144,31 @@ def test_the_json_kinds_and_shapes_the_generated_tests_check() -> None:
     assert_shape({"a": 1, "b": {"c": "x"}}, {"a": 2, "b": {"c": "y"}})
     with pytest.raises(AssertionError):
         assert_shape({"a": "1"}, {"a": 2})
+
+
+def test_a_json_route_takes_the_other_media_types_its_page_documents_and_refuses_the_rest() -> None:
+    """A page documenting "JSON or MIME" (its examples send text/plain) gets that media type
+    through; any other media type sent to a JSON route is a 415."""
+    from fastapi import Body
+
+    from docgen.runtime.guard import GuardedRoute
+
+    router = APIRouter(route_class=GuardedRoute)
+
+    @router.post("/reply", openapi_extra={"x-accepts": ["text/plain"]})
+    async def reply(body: Any = Body(default=None)) -> dict[str, str]:
+        return {"got": type(body).__name__}
+
+    @router.post("/json")
+    async def json_only(body: Any = Body(default=None)) -> dict[str, str]:
+        return {"got": type(body).__name__}
+
+    app = FastAPI()
+    app.include_router(router)
+    with httpx.Client(transport=SyncASGITransport(app), base_url="http://t") as http:
+        mime = http.post("/reply", content=b"RnJvbTog", headers={"Content-Type": "text/plain"})
+        assert mime.status_code == 200, mime.text
+        assert http.post("/reply", json={"comment": "x"}).json() == {"got": "dict"}
+        refused = http.post("/json", content=b"RnJvbTog", headers={"Content-Type": "text/plain"})
+        assert refused.status_code == 415 and refused.json()["error"]["code"] == "UnsupportedMediaType"
+        assert http.post("/reply", content=b"<a/>", headers={"Content-Type": "application/xml"}).status_code == 415

@@ -240,6 +240,9 @@ class OperationView:
     """The request body is content (bytes, a file, an iterator), not JSON."""
     upload_type: str = "None"
     """Literal: the documented media type of an uploaded body."""
+    accepts: str = ""
+    """Literal: the media types other than JSON that the examples send to a JSON operation
+    (a page documenting "JSON or MIME"), which its routes take too; empty when none."""
     query: tuple[OptionView, ...] = ()
     """Its documented query parameters (system query options and others)."""
     headers: tuple[OptionView, ...] = ()
@@ -519,6 +522,7 @@ class VersionContext:
             server_times=repr(self.server_times(op)),
             upload=upload,
             upload_type=repr(op.request_media_type) if upload else "None",
+            accepts=_accepted(op) if has_body and not upload else "",
             query=query,
             headers=headers,
             delta=delta,
@@ -565,6 +569,19 @@ _RUNTIME_TYPES = frozenset(FIELD_TYPES.values()) - {"str"}
 """Field types the generated models import from the runtime."""
 
 _DECORATORS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+
+
+def _accepted(op: Operation) -> str:
+    """The literal of :attr:`OperationView.accepts`."""
+    found = sorted(
+        {
+            (example.request.body.content_type or "text/plain").split(";")[0].strip().lower()
+            for example in op.examples
+            if example.request.body is not None and not example.request.body.is_json
+        }
+        - {"application/json"}
+    )
+    return repr(found) if found else ""
 
 
 def _words(annotation: str) -> set[str]:

@@ -83,12 +83,14 @@ async def _parse(data: bytes, limits: Limits) -> Any:
     return parse_json(data, limits)
 
 
-async def _read_body(request: Request, kind: str, limits: Limits) -> tuple[bytes, Any]:
+async def _read_body(
+    request: Request, kind: str, limits: Limits, accepts: frozenset[str] = frozenset()
+) -> tuple[bytes, Any]:
     """The body of a route that takes one, and its JSON value (None for an upload)."""
     data = await _read(
         request, limits.max_upload_bytes if kind == "upload" else limits.max_body_bytes
     )
-    if kind != "json" or not data:
+    if kind != "json" or not data or _media_type(request) in accepts:
         return data, None
     media_type = _media_type(request)
     if media_type and not _is_json(media_type):
@@ -112,6 +114,8 @@ class GuardedRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         kind = _body_kind(self)
+        # media types besides JSON that the page's examples send ("JSON or MIME"): taken as sent
+        accepts = frozenset((self.openapi_extra or {}).get("x-accepts", ()))
 
         async def route(request: Request) -> Response:
             limits = limits_of(request)
@@ -120,7 +124,7 @@ class GuardedRoute(APIRoute):
                 for name, text in request.query_params.multi_items():
                     if name.lower() == "$filter":
                         check_filter(text, limits)
-                read = await _read_body(request, kind, limits) if kind else None
+                read = await _read_body(request, kind, limits, accepts) if kind else None
             except LimitError as error:
                 return JSONResponse(
                     odata_error(error.code, error.message), status_code=error.status
